@@ -1,0 +1,27 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt
+
+
+class CommunityGovernanceSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		default_monthly_allowance: DF.Currency
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_allowance()
+
+	def validate_allowance(self):
+		if flt(self.default_monthly_allowance) < 0:
+			frappe.throw(_("The monthly allowance cannot be negative."), title=_("Invalid Allowance"))

@@ -1,0 +1,79 @@
+"""Install, migrate and uninstall: what the framework does not do by itself."""
+
+import frappe
+
+APP_ROLES = (
+	"Street Office Admin",
+	"Community Worker",
+	"Grid Worker",
+	"Building Captain",
+	"Mediator",
+	"Volunteer",
+	"Resident",
+)
+
+SETTINGS_DEFAULTS = {"default_monthly_allowance": 150}
+
+
+# Staff register grids, buildings and residents in bulk with Frappe's own Data Import.
+DATA_IMPORT_ROLES = ("Street Office Admin", "Community Worker")
+
+
+def after_install():
+	set_settings_defaults()
+	allow_data_import()
+
+
+def after_migrate():
+	set_settings_defaults()
+	allow_data_import()
+
+
+def set_settings_defaults():
+	"""Store the documented defaults once, so reports and controllers read real values."""
+	settings = frappe.get_single("Community Governance Settings")
+	missing = {key: value for key, value in SETTINGS_DEFAULTS.items() if settings.get(key) is None}
+	if missing:
+		settings.update(missing)
+		settings.flags.ignore_permissions = True
+		settings.save()
+
+
+def allow_data_import():
+	from frappe.permissions import add_permission, update_permission_property
+
+	for role in DATA_IMPORT_ROLES:
+		if frappe.db.exists("Custom DocPerm", {"parent": "Data Import", "role": role}):
+			continue
+		add_permission("Data Import", role)
+		for right in ("create", "write"):
+			update_permission_property("Data Import", role, 0, right, 1)
+
+
+def before_uninstall():
+	"""Remove what is not owned by the module and would outlive it: the app's roles."""
+	has_role = frappe.qb.DocType("Has Role")
+	frappe.qb.from_(has_role).delete().where(has_role.role.isin(APP_ROLES)).run()
+	for doctype in ("Custom DocPerm", "DocPerm"):
+		table = frappe.qb.DocType(doctype)
+		frappe.qb.from_(table).delete().where(table.role.isin(APP_ROLES)).run()
+	for role in APP_ROLES:
+		frappe.delete_doc("Role", role, force=True, ignore_missing=True, ignore_permissions=True)
+	restore_standard_permissions("Data Import")
+	# removing a Single DocType keeps its stored values
+	frappe.db.delete("Singles", {"doctype": "Community Governance Settings"})
+	frappe.clear_cache()
+
+
+def restore_standard_permissions(doctype: str):
+	"""Adding our roles copied the standard rules into Custom DocPerm; if nobody changed them
+	since, drop the copies so the DocType is back on its shipped permissions."""
+	from frappe.permissions import reset_perms
+
+	rights = ("role", "permlevel", "if_owner", "read", "write", "create", "delete", "submit", "cancel")
+	custom = {
+		tuple(row) for row in frappe.get_all("Custom DocPerm", {"parent": doctype}, rights, as_list=True)
+	}
+	standard = {tuple(row) for row in frappe.get_all("DocPerm", {"parent": doctype}, rights, as_list=True)}
+	if custom and custom == standard:
+		reset_perms(doctype)
