@@ -51,6 +51,7 @@ permission_query_conditions = {
 	"Building": "community_governance.scope.query_condition",
 	"Resident": "community_governance.scope.query_condition",
 	"Building Captain": "community_governance.scope.query_condition",
+	"Service Request": "community_governance.scope.query_condition",
 }
 
 has_permission = {
@@ -58,6 +59,7 @@ has_permission = {
 	"Building": "community_governance.scope.has_permission",
 	"Resident": "community_governance.scope.has_permission",
 	"Building Captain": "community_governance.scope.has_permission",
+	"Service Request": "community_governance.scope.has_permission",
 }
 
 # Scopes are cached per transaction; whatever changes who is responsible for what drops them.
@@ -67,4 +69,13 @@ doc_events = {
 		"on_trash": "community_governance.scope.forget",
 	}
 	for doctype in ("Grid", "Building", "Resident", "Building Captain", "User")
+}
+doc_events["File"] = {
+	"validate": "community_governance.community_governance.doctype.service_request.service_request.validate_attachment"
+}
+
+scheduler_events = {
+	"cron": {
+		"*/15 * * * *": ["community_governance.tasks.escalate_overdue_requests"],
+	},
 }

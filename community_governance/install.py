@@ -1,6 +1,7 @@
 """Install, migrate and uninstall: what the framework does not do by itself."""
 
 import frappe
+from community_governance.workflow_setup import remove_workflows, sync_workflows
 
 APP_ROLES = (
 	"Street Office Admin",
@@ -12,7 +13,13 @@ APP_ROLES = (
 	"Resident",
 )
 
-SETTINGS_DEFAULTS = {"default_monthly_allowance": 150}
+SETTINGS_DEFAULTS = {
+	"default_monthly_allowance": 150,
+	"default_response_hours": 24,
+	"default_resolution_hours": 72,
+	"satisfied_rating": 3,
+	"max_photo_size_mb": 5,
+}
 
 
 # Staff register grids, buildings and residents in bulk with Frappe's own Data Import.
@@ -20,13 +27,38 @@ DATA_IMPORT_ROLES = ("Street Office Admin", "Community Worker")
 
 
 def after_install():
-	set_settings_defaults()
-	allow_data_import()
+	after_migrate()
 
 
 def after_migrate():
 	set_settings_defaults()
 	allow_data_import()
+	sync_workflows()
+	add_unique_keys()
+
+
+# Guards the database keeps even when two writers race: (DocType, constraint, columns)
+UNIQUE_KEYS = (
+	# one escalation per request, breach and missed deadline, even if the job runs twice at once
+	("Service Request Escalation", "unique_escalation", ("parent", "breach", "missed_due")),
+)
+
+
+def add_unique_keys():
+	for doctype, constraint, columns in UNIQUE_KEYS:
+		ensure_unique_key(doctype, constraint, columns)
+
+
+def ensure_unique_key(doctype: str, constraint: str, columns: tuple):
+	# frappe.db.add_unique looks the constraint up in every database on the server, not this site's
+	exists = frappe.db.sql(
+		"""select 1 from information_schema.table_constraints
+		where table_schema = database() and table_name = %s and constraint_name = %s""",
+		(f"tab{doctype}", constraint),
+	)
+	if not exists:
+		column_list = ", ".join(f"`{column}`" for column in columns)
+		frappe.db.sql_ddl(f"alter table `tab{doctype}` add unique `{constraint}` ({column_list})")
 
 
 def set_settings_defaults():
@@ -51,7 +83,8 @@ def allow_data_import():
 
 
 def before_uninstall():
-	"""Remove what is not owned by the module and would outlive it: the app's roles."""
+	"""Remove what is not owned by the module and would outlive it: workflows and roles."""
+	remove_workflows()
 	has_role = frappe.qb.DocType("Has Role")
 	frappe.qb.from_(has_role).delete().where(has_role.role.isin(APP_ROLES)).run()
 	for doctype in ("Custom DocPerm", "DocPerm"):

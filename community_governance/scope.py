@@ -22,6 +22,9 @@ from frappe.query_builder import Criterion
 SEES_ALL_ROLES = frozenset({"System Manager", "Street Office Admin"})
 STAFF_ROLES = frozenset({"Community Worker", "Grid Worker"})
 CAPTAIN_ROLE = "Building Captain"
+# who works records on behalf of residents (as opposed to residents and volunteers themselves)
+WORKER_ROLES = SEES_ALL_ROLES | STAFF_ROLES | {CAPTAIN_ROLE}
+READ_RIGHTS = frozenset({"read", "select", "print", "email", "report", "export", "share"})
 
 # A query condition that matches no row, for users whose scope is empty.
 NOTHING = "1=0"
@@ -47,6 +50,19 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": (("buildings", "grid"),),
 		"users": ("user",),
 	},
+	"Service Request": {
+		"grids": ("grid",),
+		"captain_buildings": ("building",),
+		"residents": ("requester",),
+		"users": ("handler", "current_owner", "owner"),
+	},
+}
+
+# Records some roles may see beyond their scope: an open board (role -> values the record must have).
+BOARDS: dict[str, dict[str, dict]] = {
+	"Service Request": {
+		"Volunteer": {"request_type": "Micro-wish", "workflow_state": "Open"},
+	},
 }
 
 
@@ -54,6 +70,7 @@ RULES: dict[str, dict[str, tuple]] = {
 class Scope:
 	user: str
 	sees_all: bool = False
+	roles: frozenset = field(default_factory=frozenset)
 	grids: frozenset = field(default_factory=frozenset)
 	captain_buildings: frozenset = field(default_factory=frozenset)
 	captain_grids: frozenset = field(default_factory=frozenset)
@@ -81,6 +98,12 @@ def get_scope(user: str | None = None) -> Scope:
 	return cache[key]
 
 
+def is_worker(user: str | None = None) -> bool:
+	"""Staff who act on residents' behalf: admins, community and grid workers, building captains."""
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(WORKER_ROLES & set(frappe.get_roles(user)))
+
+
 def forget(*args, **kwargs):
 	"""Drop cached scopes: called whenever responsibilities, captaincies or resident links change."""
 	frappe.local.community_governance_scopes = {}
@@ -88,12 +111,13 @@ def forget(*args, **kwargs):
 
 def _compute_scope(user: str, roles: frozenset) -> Scope:
 	if user == "Administrator" or roles & SEES_ALL_ROLES:
-		return Scope(user=user, sees_all=True)
+		return Scope(user=user, sees_all=True, roles=roles)
 	grids = _responsible_subtrees(user) if roles & STAFF_ROLES else frozenset()
 	captain_buildings = _captain_buildings(user) if CAPTAIN_ROLE in roles else frozenset()
 	residents, home_buildings = _own_residents(user)
 	return Scope(
 		user=user,
+		roles=roles,
 		grids=grids,
 		captain_buildings=captain_buildings,
 		captain_grids=_grids_of(captain_buildings),
@@ -169,6 +193,9 @@ def query_condition(user: str | None = None, doctype: str | None = None) -> str:
 			continue
 		for column in columns:
 			terms.append(_column_in(doctype, table, column, list(values)))
+	for role, match in BOARDS.get(doctype, {}).items():
+		if role in scope.roles:
+			terms.append(Criterion.all([table[column] == value for column, value in match.items()]))
 	if not terms:
 		return NOTHING
 	return "({})".format(Criterion.any(terms).get_sql(quote_char="`", with_namespace=True))
@@ -196,10 +223,18 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 	scope = get_scope(user)
 	if scope.sees_all:
 		return True
-	return in_scope(doc, scope)
+	if not in_scope(doc, scope):
+		return False
+	if ptype not in READ_RIGHTS and not doc.is_new() and frappe.db.exists(doc.doctype, doc.name):
+		# judge the stored record too: an edit must not carry a record into the user's scope
+		return in_scope(frappe.get_doc(doc.doctype, doc.name), scope)
+	return True
 
 
 def in_scope(doc, scope: Scope) -> bool:
+	for role, match in BOARDS.get(doc.doctype, {}).items():
+		if role in scope.roles and all(doc.get(column) == value for column, value in match.items()):
+			return True
 	for part, columns in RULES[doc.doctype].items():
 		values = scope.part(part)
 		if not values:

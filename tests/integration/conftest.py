@@ -22,6 +22,7 @@ def site():
 	frappe.connect()
 	frappe.flags.in_test = True
 	frappe.set_user("Administrator")
+	frappe.local.lang = "en"  # assertions read English messages; the zh translation has its own tests
 	yield SITE
 	frappe.db.rollback()
 	frappe.destroy()
@@ -45,6 +46,7 @@ def clean_transaction(site):
 	yield
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
 	frappe.local.message_log = []
 	scope.forget()
 

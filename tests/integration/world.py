@@ -47,7 +47,7 @@ def build() -> SimpleNamespace:
 	frappe.set_user("Administrator")
 	users = {key: ensure_user(key, roles) for key, roles in USERS.items()}
 
-	ensure_grid("TST", "Test Street", "Street", None, None)
+	ensure_grid("TST", "Test Street", "Street", None, email("soa"))
 	ensure_grid("TC1", "Community One", "Community", "TST", email("cw1"))
 	ensure_grid("TC2", "Community Two", "Community", "TST", email("cw2"))
 	ensure_grid("TG11", "Grid 1-1", "Grid", "TC1", email("gw11"))
@@ -80,8 +80,15 @@ def build() -> SimpleNamespace:
 		"captain1": ensure_captain(residents["captain1"], [buildings["b1"], buildings["b2"]], "13800000001"),
 		"captain2": ensure_captain(residents["captain2"], [buildings["b4"]], "13800000002"),
 	}
+	categories = {
+		"repairs": ensure_category(
+			"Test Repairs", "Neighbourly Help", 2, [("Medium", 4, 48), ("Urgent", 1, 8)]
+		),
+		"errands": ensure_category("Test Errands", "Neighbourly Help", 1, []),
+	}
 	scope.forget()
 	return SimpleNamespace(
+		categories=categories,
 		users={key: email(key) for key in users},
 		buildings=buildings,
 		residents=residents,
@@ -99,7 +106,7 @@ def ensure_user(key: str, roles: tuple) -> str:
 				"email": user,
 				"first_name": key,
 				"send_welcome_email": 0,
-				"language": "zh",
+				"language": "en",  # assertions read English; zh is tested on its own
 				"new_password": PASSWORD,
 				"roles": [{"role": role} for role in roles],
 			}
@@ -121,6 +128,8 @@ def ensure_grid(code, grid_name, level, parent, responsible, staff=()):
 				"staff": [{"user": user} for user in staff],
 			}
 		).insert()
+	elif frappe.db.get_value("Grid", code, "responsible_user") != responsible:
+		frappe.get_doc("Grid", code).update({"responsible_user": responsible}).save()
 	return code
 
 
@@ -177,3 +186,20 @@ def ensure_captain(resident, buildings, public_phone):
 		}
 	).insert()
 	return doc.name
+
+
+def ensure_category(name, section, points, targets):
+	if not frappe.db.exists("Service Request Category", name):
+		frappe.get_doc(
+			{
+				"doctype": "Service Request Category",
+				"category_name": name,
+				"points_section": section,
+				"volunteer_points": points,
+				"targets": [
+					{"priority": priority, "response_hours": response, "resolution_hours": resolution}
+					for priority, response, resolution in targets
+				],
+			}
+		).insert()
+	return name

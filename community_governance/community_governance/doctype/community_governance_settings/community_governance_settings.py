@@ -17,6 +17,10 @@ class CommunityGovernanceSettings(Document):
 		from frappe.types import DF
 
 		default_monthly_allowance: DF.Currency
+		default_resolution_hours: DF.Float
+		default_response_hours: DF.Float
+		max_photo_size_mb: DF.Float
+		satisfied_rating: DF.Int
 	# end: auto-generated types
 
 	def validate(self):

@@ -1,0 +1,85 @@
+"""The service-request loop for phones and other clients: one POST call per step.
+
+Each call finds the workflow action the user may take from the request's current state, sets what
+the step needs and saves; the workflow and the controller check roles, conditions and inputs, so
+these calls and a plain REST save of the same change behave alike.
+"""
+
+import frappe
+from community_governance.community_governance.doctype.service_request.service_request import ServiceRequest
+from frappe import _
+from frappe.model.workflow import get_transitions
+from frappe.utils import cint
+
+DOCTYPE = "Service Request"
+
+
+def _take_action(name: str, action: str, **values) -> dict:
+	request: ServiceRequest = frappe.get_doc(DOCTYPE, name)
+	request.check_permission("read")
+	next_state = {transition.action: transition.next_state for transition in get_transitions(request)}.get(
+		action
+	)
+	if not next_state:
+		frappe.throw(
+			_("You cannot {0} request {1} while it is {2}.").format(
+				_(action).lower(), request.name, _(request.workflow_state)
+			),
+			frappe.PermissionError,
+		)
+	request.update(values)
+	request.workflow_state = next_state
+	request.save()
+	return {"name": request.name, "status": request.workflow_state, "handler": request.handler}
+
+
+@frappe.whitelist(methods=["POST"])
+def dispatch(name: str, assignee: str) -> dict:
+	"""派单: a captain, grid or community worker hands the request to someone who will handle it."""
+	return _take_action(name, "Dispatch", handler=assignee)
+
+
+@frappe.whitelist(methods=["POST"])
+def reject(name: str, reason: str) -> dict:
+	return _take_action(name, "Reject", rejection_reason=reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def accept(name: str) -> dict:
+	"""接单: the assignee takes the request on."""
+	return _take_action(name, "Accept")
+
+
+@frappe.whitelist(methods=["POST"])
+def claim(name: str) -> dict:
+	"""A volunteer claims a micro-wish from the open board."""
+	return _take_action(name, "Claim", handler=frappe.session.user)
+
+
+@frappe.whitelist(methods=["POST"])
+def resolve(name: str, note: str, photo: str | None = None) -> dict:
+	"""办结: the assignee reports what was done."""
+	values = {"resolution_note": note}
+	if photo:
+		values["resolution_photo"] = photo
+	return _take_action(name, "Resolve", **values)
+
+
+@frappe.whitelist(methods=["POST"])
+def rate(name: str, rating: int, comment: str | None = None) -> dict:
+	"""评价: the requester rates a resolved request; an unsatisfied rating reopens it."""
+	return _take_action(name, _outcome(rating), rating=cint(rating), rating_comment=comment)
+
+
+@frappe.whitelist(methods=["POST"])
+def follow_up(name: str, rating: int, note: str | None = None) -> dict:
+	"""回访: a worker other than the handler calls the resident and records their rating."""
+	return _take_action(name, _outcome(rating), rating=cint(rating), follow_up_note=note)
+
+
+def _outcome(rating: int) -> str:
+	rating = cint(rating)
+	if not 1 <= rating <= 5:
+		frappe.throw(_("A rating is a whole number from 1 to 5."), title=_("Invalid Rating"))
+	threshold = cint(frappe.db.get_single_value("Community Governance Settings", "satisfied_rating")) or 3
+	return "Close" if rating >= threshold else "Reopen"

@@ -1,0 +1,493 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+"""A resident's order (点单) through dispatch (派单), acceptance (接单), resolution (办结) and rating
+(评价/回访). The workflow decides who may move a request and when; this controller checks what each
+step needs, stamps its time and keeps the fields that only the app may write."""
+
+import frappe
+from community_governance import points, scope, sla
+from community_governance.utils.text import plain_text
+from frappe import _
+from frappe.desk.form import assign_to
+from frappe.model.document import Document
+from frappe.utils import cint, flt, now_datetime
+
+FILING_FIELDS = (
+	"subject",
+	"request_type",
+	"category",
+	"priority",
+	"channel",
+	"requester",
+	"building",
+	"unit",
+	"description",
+	"photo",
+	"location",
+)
+# what each kind of user may change on a filed request; everything else stays as saved
+WORKER_FIELDS = (*FILING_FIELDS, "rejection_reason", "handler", "follow_up_note", "rating", "rating_comment")
+HANDLER_FIELDS = ("resolution_note", "resolution_photo")
+REQUESTER_FIELDS = ("rating", "rating_comment")
+FEEDBACK_FIELDS = ("rating", "rating_comment", "follow_up_note")
+# written only by the app: timestamps, deadlines, escalation, metrics
+MANAGED_FIELDS = (
+	"current_owner",
+	"escalation_level",
+	"sla_status",
+	"response_due",
+	"resolution_due",
+	"response_hours",
+	"resolution_hours",
+	"dispatched_on",
+	"accepted_on",
+	"resolved_on",
+	"rated_on",
+	"closed_on",
+	"rejected_on",
+	"reopened_on",
+	"hours_to_accept",
+	"hours_to_resolve",
+	"responded_on_time",
+	"resolved_on_time",
+	"satisfied",
+	"reopen_count",
+	"points_awarded",
+	"followed_up_by",
+	"follow_up_on",
+)
+TEXT_FIELDS = (
+	"subject",
+	"description",
+	"resolution_note",
+	"rejection_reason",
+	"rating_comment",
+	"follow_up_note",
+)
+IMAGE_FIELDS = ("photo", "resolution_photo")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
+# who may take on a dispatched request
+HANDLER_ROLES = ("Community Worker", "Grid Worker", "Volunteer")
+
+
+class ServiceRequest(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.service_request_escalation.service_request_escalation import (
+			ServiceRequestEscalation,
+		)
+		from frappe.types import DF
+
+		accepted_on: DF.Datetime | None
+		building: DF.Link
+		category: DF.Link
+		channel: DF.Literal["Resident App", "Patrol", "Phone", "Walk-in", "12345 Hotline"]
+		closed_on: DF.Datetime | None
+		community: DF.Link | None
+		current_owner: DF.Link | None
+		description: DF.SmallText
+		dispatched_on: DF.Datetime | None
+		escalation_level: DF.Literal["Grid", "Community", "Street"]
+		escalations: DF.Table[ServiceRequestEscalation]
+		follow_up_note: DF.SmallText | None
+		follow_up_on: DF.Datetime | None
+		followed_up_by: DF.Link | None
+		grid: DF.Link | None
+		handler: DF.Link | None
+		hours_to_accept: DF.Float
+		hours_to_resolve: DF.Float
+		photo: DF.AttachImage | None
+		points_awarded: DF.Check
+		priority: DF.Literal["Low", "Medium", "High", "Urgent"]
+		rated_on: DF.Datetime | None
+		rating: DF.Int
+		rating_comment: DF.SmallText | None
+		rejected_on: DF.Datetime | None
+		rejection_reason: DF.SmallText | None
+		reopen_count: DF.Int
+		reopened_on: DF.Datetime | None
+		request_type: DF.Literal["Request", "Micro-wish"]
+		requester: DF.Link | None
+		requester_name: DF.Data | None
+		requester_user: DF.Link | None
+		resolution_due: DF.Datetime | None
+		resolution_hours: DF.Float
+		resolution_note: DF.SmallText | None
+		resolution_photo: DF.AttachImage | None
+		resolved_on: DF.Datetime | None
+		resolved_on_time: DF.Check
+		responded_on_time: DF.Check
+		response_due: DF.Datetime | None
+		response_hours: DF.Float
+		satisfied: DF.Check
+		sla_status: DF.Literal["On Track", "Overdue", "Met", "Missed"]
+		subject: DF.Data | None
+		unit: DF.Data | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.set_requester_for_resident_filer()
+		self.validate_place()
+		self.set_derived_links()
+		self.keep_fields_the_user_may_not_change()
+		self.sanitise_text()
+		self.validate_photos()
+		self.set_default_subject()
+		self.apply_rating_outcome()
+		self.validate_step()
+		self.record_step()
+		self.set_sla_status()
+
+	# --- filing ----------------------------------------------------------------------------------
+
+	def set_requester_for_resident_filer(self):
+		if not self.is_new() or scope.is_worker():
+			return
+		own = scope.get_scope().residents
+		if not own:
+			frappe.throw(
+				_("Only registered residents can file requests; please ask your community to register you."),
+				frappe.PermissionError,
+			)
+		self.requester = next(iter(own))
+		self.channel = "Resident App"
+		if not self.building:
+			self.building = frappe.db.get_value("Resident", self.requester, "building")
+
+	def validate_place(self):
+		if not self.building and self.requester:
+			self.building = frappe.db.get_value("Resident", self.requester, "building")
+		if self.is_new() and not scope.is_worker():
+			home = frappe.db.get_value("Resident", self.requester, "building")
+			if self.building != home:
+				frappe.throw(
+					_("You can file requests only for the building you live in ({0}).").format(
+						frappe.bold(home)
+					),
+					title=_("Not Your Building"),
+				)
+
+	def set_derived_links(self):
+		# set here as well as by fetch_from: the requester and building may be filled in by validate
+		self.grid, self.community = frappe.db.get_value("Building", self.building, ["grid", "community"])
+		if self.requester:
+			self.requester_name, self.requester_user = frappe.db.get_value(
+				"Resident", self.requester, ["full_name", "user"]
+			)
+
+	def keep_fields_the_user_may_not_change(self):
+		before = self.get_doc_before_save()
+		if not before:
+			# a new request carries what was filed; the rest is written by later steps
+			for fieldname in set(MANAGED_FIELDS + WORKER_FIELDS + HANDLER_FIELDS) - set(FILING_FIELDS):
+				self.set(fieldname, None)
+			self.set("escalations", [])
+			return
+		if self.flags.managed_update:
+			return
+		allowed = self.fields_the_user_may_change(before)
+		for fieldname in MANAGED_FIELDS + WORKER_FIELDS + HANDLER_FIELDS:
+			if fieldname not in allowed:
+				self.set(fieldname, before.get(fieldname))
+		self.set("escalations", [row.as_dict() for row in before.escalations])
+
+	def fields_the_user_may_change(self, before) -> set[str]:
+		user = frappe.session.user
+		allowed = set()
+		if scope.is_worker(user):
+			allowed.update(WORKER_FIELDS)
+		if user == before.handler:
+			allowed.update(HANDLER_FIELDS)
+		if user == before.requester_user:
+			allowed.update(REQUESTER_FIELDS)
+		if before.workflow_state != "Resolved":
+			allowed -= set(FEEDBACK_FIELDS)  # feedback is given on a resolved request only
+		return allowed
+
+	def sanitise_text(self):
+		# residents' text is shown as text: markup and scripts are dropped, never rendered
+		for fieldname in TEXT_FIELDS:
+			if self.get(fieldname):
+				self.set(fieldname, plain_text(self.get(fieldname)))
+
+	def validate_photos(self):
+		for fieldname in IMAGE_FIELDS:
+			url = self.get(fieldname)
+			if url and not url.lower().split("?")[0].endswith(IMAGE_EXTENSIONS):
+				frappe.throw(
+					_("{0} must be a photo (JPG, PNG, GIF, WebP or HEIC).").format(
+						_(self.meta.get_label(fieldname))
+					),
+					title=_("Not a Photo"),
+				)
+
+	def set_default_subject(self):
+		if not self.subject:
+			text = (self.description or "").strip().splitlines()[0] if self.description else ""
+			self.subject = f"{self.category}: {text}"[:140] if text else self.category
+
+	# --- steps -----------------------------------------------------------------------------------
+
+	@property
+	def previous_state(self) -> str | None:
+		before = self.get_doc_before_save()
+		return before.workflow_state if before else None
+
+	def is_moving_to(self, state: str) -> bool:
+		return self.workflow_state == state and self.previous_state != state
+
+	def apply_rating_outcome(self):
+		"""A rating on a resolved request decides what happens next: satisfied closes it, unsatisfied
+		reopens it, whoever gives the rating and however it arrives (API, form or web form)."""
+		if (
+			self.previous_state != "Resolved"
+			or not self.rating
+			or self.workflow_state not in ("Resolved", None)
+		):
+			return
+		self.workflow_state = "Closed" if cint(self.rating) >= self.satisfied_rating() else "Reopened"
+
+	def validate_step(self):
+		if self.is_moving_to("Dispatched"):
+			self.validate_assignee()
+		elif self.workflow_state == "Dispatched" and self.has_value_changed("handler"):
+			self.validate_assignee()  # re-dispatch to someone else
+		if self.is_moving_to("Accepted") and self.previous_state == "Open":
+			self.handler = frappe.session.user  # a micro-wish claimed from the board
+		if self.is_moving_to("Resolved") and not (self.resolution_note or "").strip():
+			frappe.throw(
+				_("Describe what was done before resolving the request."), title=_("Result Note Missing")
+			)
+		if self.is_moving_to("Rejected") and not (self.rejection_reason or "").strip():
+			frappe.throw(_("Give the resident a reason for the rejection."), title=_("Reason Missing"))
+		if self.previous_state == "Resolved" and self.workflow_state in ("Closed", "Reopened"):
+			self.validate_rating()
+
+	def validate_assignee(self):
+		if not self.handler:
+			frappe.throw(
+				_("Choose who will handle the request before dispatching it."), title=_("No Assignee")
+			)
+		enabled = frappe.db.get_value("User", self.handler, "enabled")
+		if not enabled:
+			frappe.throw(
+				_("{0} is not an active user and cannot take requests.").format(frappe.bold(self.handler)),
+				title=_("Invalid Assignee"),
+			)
+		if not set(HANDLER_ROLES) & set(frappe.get_roles(self.handler)):
+			frappe.throw(
+				_("{0} is not a community worker, grid worker or volunteer and cannot take requests.").format(
+					frappe.bold(self.handler)
+				),
+				title=_("Invalid Assignee"),
+			)
+
+	def validate_rating(self):
+		rating = cint(self.rating)
+		if not 1 <= rating <= 5:
+			frappe.throw(_("A rating is a whole number from 1 to 5."), title=_("Invalid Rating"))
+		user = frappe.session.user
+		if user != self.requester_user and not scope.is_worker(user):
+			frappe.throw(
+				_("Only the requester, or staff on their behalf, can rate a request."), frappe.PermissionError
+			)
+		if user != self.requester_user and user == self.handler:
+			frappe.throw(
+				_("The follow-up call is made by someone other than the handler."),
+				title=_("Follow-up by Handler"),
+			)
+		satisfied = rating >= self.satisfied_rating()
+		if self.workflow_state == "Closed" and not satisfied:
+			frappe.throw(
+				_("An unsatisfied rating reopens the request; it cannot close it."), title=_("Invalid Rating")
+			)
+		if self.workflow_state == "Reopened" and satisfied:
+			frappe.throw(
+				_("A satisfied rating closes the request; it does not reopen it."), title=_("Invalid Rating")
+			)
+
+	def record_step(self):
+		now = now_datetime()
+		if self.is_new():
+			self.start_clock(self.get_datetime("creation") or now)
+			return
+		if not self.previous_state or self.previous_state == self.workflow_state:
+			return
+		stamp = {
+			"Dispatched": "dispatched_on",
+			"Accepted": "accepted_on",
+			"Resolved": "resolved_on",
+			"Closed": "closed_on",
+			"Rejected": "rejected_on",
+			"Reopened": "reopened_on",
+		}.get(self.workflow_state)
+		if stamp:
+			self.set(stamp, now)
+		filed = self.get_datetime("creation")
+		if self.workflow_state == "Accepted":
+			if self.previous_state == "Open":
+				self.dispatched_on = now
+			if not self.hours_to_accept:
+				self.hours_to_accept = sla.hours_between(filed, now)
+				self.responded_on_time = self.hours_to_accept <= flt(self.response_hours)
+		elif self.workflow_state == "Rejected":
+			self.responded_on_time = sla.hours_between(filed, now) <= flt(self.response_hours)
+		elif self.workflow_state == "Resolved":
+			self.hours_to_resolve = sla.hours_between(filed, now)
+			self.resolved_on_time = self.hours_to_resolve <= flt(self.resolution_hours)
+		elif self.workflow_state in ("Closed", "Reopened"):
+			self.rated_on = now
+			self.satisfied = self.workflow_state == "Closed"
+			if frappe.session.user != self.requester_user:
+				self.followed_up_by, self.follow_up_on = frappe.session.user, now
+		if self.workflow_state == "Reopened":
+			self.reopen_count = cint(self.reopen_count) + 1
+			self.response_due, self.resolution_due = sla.deadlines(now, self.targets())
+
+	def start_clock(self, filed):
+		targets = self.targets()
+		self.response_hours, self.resolution_hours = targets.response_hours, targets.resolution_hours
+		self.response_due, self.resolution_due = sla.deadlines(filed, targets)
+		self.escalation_level = "Grid"
+		self.current_owner = responsible_user(
+			self.grid or frappe.db.get_value("Building", self.building, "grid")
+		)
+		self.reopen_count = 0
+
+	def set_sla_status(self):
+		self.sla_status = sla.sla_status(
+			self.workflow_state or "Open",
+			self.get_datetime("response_due"),
+			self.get_datetime("resolution_due"),
+			now_datetime(),
+			self.responded_on_time,
+			self.resolved_on_time,
+		)
+
+	# --- after saving ----------------------------------------------------------------------------
+
+	def on_update(self):
+		self.sync_assignment()
+		if self.is_moving_to("Closed") and self.satisfied:
+			points.award_for_closed_request(self)
+
+	def sync_assignment(self):
+		"""The handler finds the request in their to-do list (Frappe assignment), and it leaves the
+		list when the request leaves their hands."""
+		if self.workflow_state in ("Dispatched", "Accepted") and self.handler:
+			current = assign_to.get({"doctype": self.doctype, "name": self.name})
+			if self.handler not in {row.get("owner") for row in current}:
+				assign_to.clear(self.doctype, self.name, ignore_permissions=True)
+				assign_to.add(
+					{
+						"assign_to": [self.handler],
+						"doctype": self.doctype,
+						"name": self.name,
+						"description": self.subject,
+						"date": self.resolution_due and str(self.get_datetime("resolution_due").date()),
+					},
+					ignore_permissions=True,
+				)
+		elif self.workflow_state in ("Resolved", "Closed", "Rejected") and self.has_value_changed(
+			"workflow_state"
+		):
+			assign_to.close_all_assignments(self.doctype, self.name, ignore_permissions=True)
+
+	# --- escalation ------------------------------------------------------------------------------
+
+	def escalate(self, now) -> bool:
+		"""Move an overdue request up one level (grid → community → street), once per breach."""
+		kind = sla.breach(
+			self.workflow_state,
+			self.escalation_level,
+			self.get_datetime("response_due"),
+			self.get_datetime("resolution_due"),
+			now,
+		)
+		if not kind:
+			return False
+		to_level = sla.next_level(self.escalation_level)
+		owner = responsible_user(self.node_at(to_level))
+		missed = self.response_due if kind == sla.RESPONSE else self.resolution_due
+		self.append(
+			"escalations",
+			{
+				"escalated_on": now,
+				"breach": kind,
+				"missed_due": missed,
+				"from_level": self.escalation_level,
+				"to_level": to_level,
+				"new_owner": owner,
+			},
+		)
+		self.escalation_level, self.current_owner = to_level, owner
+		self.response_due, self.resolution_due = sla.renewed_deadlines(
+			kind, now, self.targets(), self.get_datetime("response_due"), self.get_datetime("resolution_due")
+		)
+		self.flags.managed_update = True
+		self.flags.ignore_permissions = True
+		self.save()
+		if owner:
+			assign_to.add(
+				{
+					"assign_to": [owner],
+					"doctype": self.doctype,
+					"name": self.name,
+					"description": _("Escalated to you: {0}").format(self.subject),
+				},
+				ignore_permissions=True,
+			)
+		return True
+
+	def node_at(self, level: str) -> str:
+		community = self.community or frappe.db.get_value("Grid", self.grid, "parent_grid")
+		return {
+			"Grid": self.grid,
+			"Community": community,
+			"Street": frappe.db.get_value("Grid", community, "parent_grid"),
+		}[level]
+
+	# --- helpers ---------------------------------------------------------------------------------
+
+	def targets(self) -> sla.Targets:
+		settings = frappe.get_cached_doc("Community Governance Settings")
+		default = sla.Targets(flt(settings.default_response_hours), flt(settings.default_resolution_hours))
+		rows = (
+			frappe.get_cached_doc("Service Request Category", self.category).targets if self.category else []
+		)
+		return sla.targets_for(self.priority, [row.as_dict() for row in rows], default)
+
+	def satisfied_rating(self) -> int:
+		return cint(frappe.db.get_single_value("Community Governance Settings", "satisfied_rating")) or 3
+
+	def get_datetime(self, fieldname):
+		value = self.get(fieldname)
+		return frappe.utils.get_datetime(value) if value else None
+
+
+def responsible_user(node: str | None) -> str | None:
+	return frappe.db.get_value("Grid", node, "responsible_user") if node else None
+
+
+def validate_attachment(file, method=None):
+	"""``File.validate`` hook: what is attached to a request must be a photo of a sensible size."""
+	if file.attached_to_doctype != "Service Request" or file.is_folder:
+		return
+	name = (file.file_name or file.file_url or "").lower()
+	if not name.endswith(IMAGE_EXTENSIONS):
+		frappe.throw(
+			_("Only photos can be attached to a request (JPG, PNG, GIF, WebP or HEIC)."),
+			title=_("Not a Photo"),
+		)
+	limit_mb = flt(frappe.db.get_single_value("Community Governance Settings", "max_photo_size_mb")) or 5
+	if flt(file.file_size) > limit_mb * 1024 * 1024:
+		frappe.throw(
+			_("The photo is larger than {0} MB; please send a smaller one.").format(limit_mb),
+			title=_("Photo Too Large"),
+		)
