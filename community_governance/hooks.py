@@ -52,6 +52,10 @@ permission_query_conditions = {
 	"Resident": "community_governance.scope.query_condition",
 	"Building Captain": "community_governance.scope.query_condition",
 	"Service Request": "community_governance.scope.query_condition",
+	"Points Transaction": "community_governance.scope.query_condition",
+	"Points Account": "community_governance.scope.query_condition",
+	"Volunteer Activity": "community_governance.scope.query_condition",
+	"Reward Redemption": "community_governance.scope.query_condition",
 }
 
 has_permission = {
@@ -60,6 +64,10 @@ has_permission = {
 	"Resident": "community_governance.scope.has_permission",
 	"Building Captain": "community_governance.scope.has_permission",
 	"Service Request": "community_governance.scope.has_permission",
+	"Points Transaction": "community_governance.scope.has_permission",
+	"Points Account": "community_governance.scope.has_permission",
+	"Volunteer Activity": "community_governance.scope.has_permission",
+	"Reward Redemption": "community_governance.scope.has_permission",
 }
 
 # Scopes are cached per transaction; whatever changes who is responsible for what drops them.
@@ -78,4 +86,5 @@ scheduler_events = {
 	"cron": {
 		"*/15 * * * *": ["community_governance.tasks.escalate_overdue_requests"],
 	},
+	"daily": ["community_governance.ledger.check_drift"],
 }

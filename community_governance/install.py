@@ -41,6 +41,8 @@ def after_migrate():
 UNIQUE_KEYS = (
 	# one escalation per request, breach and missed deadline, even if the job runs twice at once
 	("Service Request Escalation", "unique_escalation", ("parent", "breach", "missed_due")),
+	# a source pays (or reverses) a resident at most once
+	("Points Transaction", "unique_source_award", ("source_doctype", "source_name", "resident", "kind")),
 )
 
 

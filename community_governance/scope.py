@@ -56,6 +56,23 @@ RULES: dict[str, dict[str, tuple]] = {
 		"residents": ("requester",),
 		"users": ("handler", "current_owner", "owner"),
 	},
+	"Points Transaction": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+	},
+	"Points Account": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+	},
+	"Volunteer Activity": {
+		"grids": ("community", "grid"),
+		"residents": (("attendees", "resident"),),
+	},
+	"Reward Redemption": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+		"users": ("owner",),
+	},
 }
 
 # Records some roles may see beyond their scope: an open board (role -> values the record must have).

@@ -23,6 +23,10 @@ STATE_STYLES = {
 	"Closed": "Success",
 	"Rejected": "Danger",
 	"Reopened": "Danger",
+	"Requested": "Primary",
+	"Approved": "Info",
+	"Fulfilled": "Success",
+	"Cancelled": "Inverse",
 }
 
 

@@ -1,0 +1,367 @@
+"""Volunteer points: an immutable, submitted ledger with a cached balance per resident.
+
+Every movement of points is a submitted Points Transaction. Submitting one calls ``apply`` here,
+which, in the same database transaction and under a lock on the resident's Points Account row,
+updates the cached balance — so the balance always equals the sum of the ledger and a spend can
+never take it below zero, however many requests race. Sources (closed requests, activities,
+mediations, redemptions) call ``post`` / ``post_many`` and ``reverse_source``; nothing else writes.
+
+The database refuses a second row of one kind for the same source and resident (unique key), so
+an award can never be paid twice even if the check in Python is raced.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, nowdate
+
+SECTION_FIELDS = {
+	"Democratic Building": "democratic_building",
+	"Civilisation Creation": "civilisation_creation",
+	"Neighbourly Help": "neighbourly_help",
+	"Production Safety": "production_safety",
+	"Dispute Mediation": "dispute_mediation",
+}
+SPENDING_KINDS = ("Redeem",)
+
+
+class InsufficientPoints(frappe.ValidationError):
+	pass
+
+
+class DuplicateAward(frappe.ValidationError):
+	pass
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def post(
+	resident: str,
+	points: int,
+	kind: str,
+	section: str | None = None,
+	source=None,
+	remark: str | None = None,
+	posting_date=None,
+	reverses: str | None = None,
+):
+	"""Write one submitted ledger row; its submission updates the balance (see ``apply``)."""
+	grid, community, resident_name = _places_of([resident])[resident]
+	row = frappe.get_doc(
+		{
+			"doctype": "Points Transaction",
+			"resident": resident,
+			"resident_name": resident_name,
+			"grid": grid,
+			"community": community,
+			"points": points,
+			"kind": kind,
+			"section": section,
+			"source_doctype": source.doctype if source else None,
+			"source_name": source.name if source else None,
+			"remark": remark,
+			"posting_date": posting_date or nowdate(),
+			"reverses": reverses,
+		}
+	)
+	row.flags.from_ledger = True
+	row.flags.ignore_permissions = True
+	row.flags.ignore_links = True  # a reversal points at its source after the source was cancelled
+	try:
+		row.submit()
+	except frappe.UniqueValidationError:
+		frappe.throw(
+			_("{0} has already received points from {1}.").format(
+				frappe.bold(resident), frappe.bold(source.name)
+			),
+			DuplicateAward,
+		)
+	return row
+
+
+def post_many(awards: list[dict], kind: str, section: str, source, posting_date=None, remark=None) -> int:
+	"""Award many residents at once ("one tally per event"): one bulk insert of submitted rows
+	and one balance update per resident, all under the accounts' locks."""
+	if not awards:
+		return 0
+	posting_date = posting_date or nowdate()
+	residents = [award["resident"] for award in awards]
+	places = _places_of(residents)
+	accounts = lock_accounts(residents)
+	now = frappe.utils.now()
+	user = frappe.session.user
+	names = _new_names(len(awards))
+	rows = []
+	for name, award in zip(names, awards, strict=True):
+		points = cint(award["points"])
+		grid, community, resident_name = places[award["resident"]]
+		rows.append(
+			(
+				name,
+				now,
+				now,
+				user,
+				user,
+				1,
+				award["resident"],
+				resident_name,
+				points,
+				section,
+				kind,
+				posting_date,
+				source.doctype,
+				source.name,
+				grid,
+				community,
+				remark,
+			)
+		)
+	try:
+		frappe.db.bulk_insert(
+			"Points Transaction",
+			[
+				"name",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+				"docstatus",
+				"resident",
+				"resident_name",
+				"points",
+				"section",
+				"kind",
+				"posting_date",
+				"source_doctype",
+				"source_name",
+				"grid",
+				"community",
+				"remark",
+			],
+			rows,
+		)
+	except (frappe.UniqueValidationError, frappe.db.IntegrityError):
+		frappe.throw(
+			_("Some of these residents have already received points from {0}.").format(source.name),
+			DuplicateAward,
+		)
+	for award in awards:
+		_add_to_account(accounts[award["resident"]], cint(award["points"]), section, kind)
+	return len(rows)
+
+
+def reverse_source(source, remark: str | None = None) -> int:
+	"""Cancel what a source paid: a reversing row for each of its rows. The original rows stay.
+
+	Reversals are refused when a resident has already spent the points: the balance would go
+	below zero, and points spent on a reward cannot be taken back from the reward.
+	"""
+	ledger = frappe.qb.DocType("Points Transaction")
+	reversed_rows = frappe.qb.from_(ledger).select(ledger.reverses).where(ledger.reverses.isnotnull())
+	originals = (
+		frappe.qb.from_(ledger)
+		.select(ledger.name, ledger.resident, ledger.points, ledger.section)
+		.where(
+			(ledger.source_doctype == source.doctype)
+			& (ledger.source_name == source.name)
+			& (ledger.docstatus == 1)
+			& (ledger.kind != "Reversal")
+			& ledger.name.notin(reversed_rows)
+		)
+		.run(as_dict=True)
+	)
+	for original in originals:
+		post(
+			original.resident,
+			-original.points,
+			"Reversal",
+			section=original.section,
+			source=source,
+			remark=remark or _("Reverses {0}").format(original.name),
+			reverses=original.name,
+		)
+	return len(originals)
+
+
+def apply(transaction) -> None:
+	"""Called by every Points Transaction on submit: move the cached balance with the ledger."""
+	account = lock_accounts([transaction.resident])[transaction.resident]
+	_add_to_account(account, cint(transaction.points), transaction.section, transaction.kind)
+
+
+def lock_accounts(residents: list[str]) -> dict:
+	"""Lock (creating where missing) the residents' Points Account rows, in a stable order."""
+	residents = sorted(set(residents))
+	account = frappe.qb.DocType("Points Account")
+	_create_missing_accounts(residents)
+	rows = (
+		frappe.qb.from_(account)
+		.select("*")
+		.where(account.name.isin(residents))
+		.orderby(account.name)
+		.for_update()
+		.run(as_dict=True)
+	)
+	return {row.name: row for row in rows}
+
+
+def _create_missing_accounts(residents: list[str]):
+	account = frappe.qb.DocType("Points Account")
+	existing = set(
+		frappe.qb.from_(account).select(account.name).where(account.name.isin(residents)).run(pluck=True)
+	)
+	missing = [resident for resident in residents if resident not in existing]
+	if not missing:
+		return
+	places = _places_of(missing)
+	now, user = frappe.utils.now(), frappe.session.user
+	# insert ignore: a concurrent first posting for the same resident may have created it already
+	frappe.db.bulk_insert(
+		"Points Account",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"resident",
+			"resident_name",
+			"grid",
+			"community",
+			"balance",
+		],
+		[
+			(resident, now, now, user, user, resident, places[resident][2], *places[resident][:2], 0)
+			for resident in missing
+		],
+		ignore_duplicates=True,
+	)
+
+
+def _add_to_account(account, points: int, section: str | None, kind: str):
+	balance = cint(account.balance) + points
+	if balance < 0:
+		frappe.throw(
+			_("{0} has {1} points; {2} are needed.").format(
+				frappe.bold(account.resident_name or account.name), cint(account.balance), abs(points)
+			),
+			InsufficientPoints,
+			title=_("Not Enough Points"),
+		)
+	table = frappe.qb.DocType("Points Account")
+	update = frappe.qb.update(table).set(table.balance, balance).where(table.name == account.name)
+	section_field = SECTION_FIELDS.get(section)
+	if section_field and kind not in SPENDING_KINDS:
+		earned = cint(account.get(section_field)) + points
+		update = update.set(table[section_field], earned)
+		account[section_field] = earned
+	update.set(table.modified, frappe.utils.now()).run()
+	account.balance = balance
+
+
+def _places_of(residents) -> dict:
+	resident = frappe.qb.DocType("Resident")
+	rows = (
+		frappe.qb.from_(resident)
+		.select(resident.name, resident.grid, resident.community, resident.full_name)
+		.where(resident.name.isin(list(residents)))
+		.run()
+	)
+	places = {name: (grid, community, full_name) for name, grid, community, full_name in rows}
+	unknown = set(residents) - set(places)
+	if unknown:
+		frappe.throw(_("Unknown residents: {0}").format(", ".join(sorted(unknown))))
+	return places
+
+
+def _new_names(count: int) -> list[str]:
+	from frappe.model.naming import make_autoname
+
+	return [make_autoname("PT-.YYYY.-.#######", "Points Transaction") for _ in range(count)]
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def balance_of(resident: str) -> dict:
+	"""The resident's balance and earnings by section: one primary-key read."""
+	fields = ["balance", *SECTION_FIELDS.values()]
+	row = frappe.db.get_value("Points Account", resident, fields, as_dict=True) or dict.fromkeys(fields, 0)
+	return {
+		"resident": resident,
+		"balance": cint(row["balance"]),
+		"by_section": {section: cint(row[field]) for section, field in SECTION_FIELDS.items()},
+	}
+
+
+def statement(resident: str, limit: int = 100) -> list[dict]:
+	"""The resident's ledger rows, newest first, each with the balance after it."""
+	ledger = frappe.qb.DocType("Points Transaction")
+	rows = (
+		frappe.qb.from_(ledger)
+		.select(
+			ledger.name,
+			ledger.posting_date,
+			ledger.points,
+			ledger.kind,
+			ledger.section,
+			ledger.source_doctype,
+			ledger.source_name,
+			ledger.remark,
+			ledger.creation,
+		)
+		.where((ledger.resident == resident) & (ledger.docstatus == 1))
+		.orderby(ledger.creation)
+		.orderby(ledger.name)
+		.run(as_dict=True)
+	)
+	running = 0
+	for row in rows:
+		running += row.points
+		row.balance = running
+	return list(reversed(rows))[:limit]
+
+
+def drift() -> list[dict]:
+	"""Residents whose cached balance differs from the sum of their ledger: should be empty."""
+	ledger = frappe.qb.DocType("Points Transaction")
+	account = frappe.qb.DocType("Points Account")
+	from frappe.query_builder.functions import Coalesce, Sum
+
+	ledger_sums = (
+		frappe.qb.from_(ledger)
+		.select(ledger.resident, Sum(ledger.points).as_("total"))
+		.where(ledger.docstatus == 1)
+		.groupby(ledger.resident)
+	)
+	rows = (
+		frappe.qb.from_(account)
+		.left_join(ledger_sums)
+		.on(ledger_sums.resident == account.name)
+		.select(account.name.as_("resident"), account.balance, Coalesce(ledger_sums.total, 0).as_("ledger"))
+		.run(as_dict=True)
+	)
+	orphans = (
+		frappe.qb.from_(ledger_sums)
+		.left_join(account)
+		.on(ledger_sums.resident == account.name)
+		.select(
+			ledger_sums.resident, Coalesce(account.balance, 0).as_("balance"), ledger_sums.total.as_("ledger")
+		)
+		.where(account.name.isnull())
+		.run(as_dict=True)
+	)
+	return [row for row in rows + orphans if cint(row.balance) != cint(row.ledger)]
+
+
+def check_drift():
+	"""Daily: report any drift to the Error Log so an administrator sees it."""
+	drifted = drift()
+	if drifted:
+		frappe.log_error(
+			title=_("Points balances differ from the ledger"),
+			message="\n".join(
+				f"{row.resident}: balance {row.balance}, ledger {row.ledger}" for row in drifted
+			),
+		)
+	return drifted
