@@ -56,6 +56,16 @@ permission_query_conditions = {
 	"Points Account": "community_governance.scope.query_condition",
 	"Volunteer Activity": "community_governance.scope.query_condition",
 	"Reward Redemption": "community_governance.scope.query_condition",
+	"Patrol Log": "community_governance.scope.query_condition",
+	"Captain Evaluation": "community_governance.scope.query_condition",
+	"Mediation Case": "community_governance.scope.query_condition",
+	# a case's rows read on their own are as confidential as the case
+	"Mediation Party": "community_governance.mediation.child_query_condition",
+	"Mediation Team Member": "community_governance.mediation.child_query_condition",
+	"Mediation Session": "community_governance.mediation.child_query_condition",
+	"Mediation Obligation": "community_governance.mediation.child_query_condition",
+	"Mediation Visit": "community_governance.mediation.child_query_condition",
+	"Mediation Escalation": "community_governance.mediation.child_query_condition",
 }
 
 has_permission = {
@@ -68,6 +78,9 @@ has_permission = {
 	"Points Account": "community_governance.scope.has_permission",
 	"Volunteer Activity": "community_governance.scope.has_permission",
 	"Reward Redemption": "community_governance.scope.has_permission",
+	"Patrol Log": "community_governance.scope.has_permission",
+	"Captain Evaluation": "community_governance.scope.has_permission",
+	"Mediation Case": "community_governance.scope.has_permission",
 }
 
 # Scopes are cached per transaction; whatever changes who is responsible for what drops them.
@@ -78,6 +91,9 @@ doc_events = {
 	}
 	for doctype in ("Grid", "Building", "Resident", "Building Captain", "User")
 }
+doc_events["Service Request"] = {
+	"on_update": "community_governance.community_governance.doctype.patrol_log.patrol_log.sync_finding_status"
+}
 doc_events["File"] = {
 	"validate": "community_governance.community_governance.doctype.service_request.service_request.validate_attachment"
 }
@@ -86,5 +102,25 @@ scheduler_events = {
 	"cron": {
 		"*/15 * * * *": ["community_governance.tasks.escalate_overdue_requests"],
 	},
-	"daily": ["community_governance.ledger.check_drift"],
+	"hourly": ["community_governance.tasks.remind_captains_without_patrol"],
+	"daily": [
+		"community_governance.ledger.check_drift",
+		"community_governance.mediation.remind_obligations",
+	],
 }
+
+jinja = {
+	"methods": [
+		"community_governance.notice_board.notice_board",
+		"community_governance.notice_board.qr_code_data_uri",
+	],
+}
+
+# The resident's phone pages (www/me): where a resident lands, and their links in the portal sidebar
+role_home_page = {"Resident": "me/services"}
+portal_menu_items = [
+	{"title": "Resident Services", "route": "/me/services", "role": "Resident"},
+	{"title": "My Requests", "route": "/service-request/list", "role": "Resident"},
+	{"title": "My Points", "route": "/me/points", "role": "Resident"},
+	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
+]

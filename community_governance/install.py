@@ -19,6 +19,8 @@ SETTINGS_DEFAULTS = {
 	"default_resolution_hours": 72,
 	"satisfied_rating": 3,
 	"max_photo_size_mb": 5,
+	"patrol_reminder_hour": 18,
+	"captain_duties": "日巡查、日报告、日处理、闭环办结",
 }
 
 
@@ -43,6 +45,8 @@ UNIQUE_KEYS = (
 	("Service Request Escalation", "unique_escalation", ("parent", "breach", "missed_due")),
 	# a source pays (or reverses) a resident at most once
 	("Points Transaction", "unique_source_award", ("source_doctype", "source_name", "resident", "kind")),
+	# one patrol log per captain, building and day
+	("Patrol Log", "unique_daily_patrol", ("captain", "building", "patrol_date")),
 )
 
 

@@ -68,10 +68,22 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("community", "grid"),
 		"residents": (("attendees", "resident"),),
 	},
+	"Patrol Log": {
+		"grids": ("grid",),
+		"captain_buildings": ("building",),
+	},
+	"Captain Evaluation": {
+		"captaincies": ("captain",),
+		"users": ("captain_user",),
+	},
 	"Reward Redemption": {
 		"grids": ("grid",),
 		"residents": ("resident",),
 		"users": ("owner",),
+	},
+	# confidential: only the case's team and its registrar (not the grid, not the parties)
+	"Mediation Case": {
+		"users": ("owner", ("team", "user")),
 	},
 }
 
@@ -91,6 +103,7 @@ class Scope:
 	grids: frozenset = field(default_factory=frozenset)
 	captain_buildings: frozenset = field(default_factory=frozenset)
 	captain_grids: frozenset = field(default_factory=frozenset)
+	captaincies: frozenset = field(default_factory=frozenset)
 	residents: frozenset = field(default_factory=frozenset)
 	home_buildings: frozenset = field(default_factory=frozenset)
 
@@ -138,6 +151,7 @@ def _compute_scope(user: str, roles: frozenset) -> Scope:
 		grids=grids,
 		captain_buildings=captain_buildings,
 		captain_grids=_grids_of(captain_buildings),
+		captaincies=_captaincies_in(grids),
 		residents=residents,
 		home_buildings=home_buildings,
 	)
@@ -168,6 +182,20 @@ def _captain_buildings(user: str) -> frozenset:
 		.on(row.parent == captain.name)
 		.select(row.building)
 		.where((captain.user == user) & (captain.status == "Active"))
+		.run(pluck=True)
+	)
+
+
+def _captaincies_in(grids: frozenset) -> frozenset:
+	"""Captaincies running a building inside the given grids (a staff member's captains)."""
+	if not grids:
+		return frozenset()
+	row = frappe.qb.DocType("Building Captain Building")
+	return frozenset(
+		frappe.qb.from_(row)
+		.select(row.parent)
+		.distinct()
+		.where((row.parenttype == "Building Captain") & row.grid.isin(list(grids)))
 		.run(pluck=True)
 	)
 

@@ -117,6 +117,10 @@ def assert_no_leftovers(site):
 		"`tabModule Def`": "module_name='Community Governance'",
 		"tabReport": "module='Community Governance'",
 		"tabWorkspace": "module='Community Governance'",
+		"`tabWeb Form`": "module='Community Governance'",
+		"`tabPrint Format`": "module='Community Governance'",
+		"tabNotification": "module='Community Governance'",
+		"tabWorkflow": "document_type in ('Service Request', 'Reward Redemption', 'Mediation Case')",
 		"tabSingles": "doctype='Community Governance Settings'",
 		"tabDocField": "parent in ('Grid', 'Building', 'Resident', 'Building Captain')",
 	}.items():

@@ -203,3 +203,21 @@ def ensure_category(name, section, points, targets):
 			}
 		).insert()
 	return name
+
+
+# --- mediation: more mediators, built on request (the street above is unchanged) -----------------
+
+MEDIATION_USERS = {
+	"mediator2": ("Mediator",),  # mediates other cases, and at community level after an escalation
+	"volmediator": ("Mediator", "Volunteer"),  # a volunteer who sits on mediation teams
+}
+
+
+def build_mediators() -> SimpleNamespace:
+	"""The extra mediators the mediation tests need, and the resident record of the volunteer one
+	(who earns points when a case is settled), built once per site and committed."""
+	frappe.set_user("Administrator")
+	users = {key: ensure_user(key, roles) for key, roles in MEDIATION_USERS.items()}
+	resident = ensure_resident("Sun Min", "TG12-3", "1", "302", email("volmediator"), is_volunteer=1)
+	scope.forget()
+	return SimpleNamespace(users={key: email(key) for key in users}, residents={"volmediator": resident})

@@ -25,6 +25,7 @@ class BuildingCaptain(Document):
 		buildings: DF.Table[BuildingCaptainBuilding]
 		captain_name: DF.Data | None
 		monthly_allowance: DF.Currency
+		photo: DF.AttachImage | None
 		public_phone: DF.Data | None
 		resident: DF.Link
 		status: DF.Literal["Active", "Inactive", "Ended"]

@@ -16,10 +16,13 @@ class CommunityGovernanceSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		captain_duties: DF.SmallText | None
 		default_monthly_allowance: DF.Currency
+		default_patrol_category: DF.Link | None
 		default_resolution_hours: DF.Float
 		default_response_hours: DF.Float
 		max_photo_size_mb: DF.Float
+		patrol_reminder_hour: DF.Int
 		satisfied_rating: DF.Int
 	# end: auto-generated types
 

@@ -41,6 +41,7 @@ MANAGED_FIELDS = (
 	"response_hours",
 	"resolution_hours",
 	"dispatched_on",
+	"dispatched_by",
 	"accepted_on",
 	"resolved_on",
 	"rated_on",
@@ -91,6 +92,7 @@ class ServiceRequest(Document):
 		community: DF.Link | None
 		current_owner: DF.Link | None
 		description: DF.SmallText
+		dispatched_by: DF.Link | None
 		dispatched_on: DF.Datetime | None
 		escalation_level: DF.Literal["Grid", "Community", "Street"]
 		escalations: DF.Table[ServiceRequestEscalation]
@@ -134,8 +136,8 @@ class ServiceRequest(Document):
 	def validate(self):
 		self.set_requester_for_resident_filer()
 		self.validate_place()
-		self.set_derived_links()
 		self.keep_fields_the_user_may_not_change()
+		self.set_derived_links()
 		self.sanitise_text()
 		self.validate_photos()
 		self.set_default_subject()
@@ -146,8 +148,12 @@ class ServiceRequest(Document):
 
 	# --- filing ----------------------------------------------------------------------------------
 
+	def files_as_resident(self) -> bool:
+		"""Residents file for themselves, and so does anyone on the residents' web form."""
+		return not scope.is_worker() or bool(frappe.flags.in_web_form)
+
 	def set_requester_for_resident_filer(self):
-		if not self.is_new() or scope.is_worker():
+		if not self.is_new() or not self.files_as_resident():
 			return
 		own = scope.get_scope().residents
 		if not own:
@@ -163,7 +169,7 @@ class ServiceRequest(Document):
 	def validate_place(self):
 		if not self.building and self.requester:
 			self.building = frappe.db.get_value("Resident", self.requester, "building")
-		if self.is_new() and not scope.is_worker():
+		if self.is_new() and self.files_as_resident():
 			home = frappe.db.get_value("Resident", self.requester, "building")
 			if self.building != home:
 				frappe.throw(
@@ -175,6 +181,8 @@ class ServiceRequest(Document):
 
 	def set_derived_links(self):
 		# set here as well as by fetch_from: the requester and building may be filled in by validate
+		if not self.building:
+			frappe.throw(_("Choose the building the request is about."), title=_("Building Missing"))
 		self.grid, self.community = frappe.db.get_value("Building", self.building, ["grid", "community"])
 		if self.requester:
 			self.requester_name, self.requester_user = frappe.db.get_value(
@@ -329,6 +337,8 @@ class ServiceRequest(Document):
 		}.get(self.workflow_state)
 		if stamp:
 			self.set(stamp, now)
+		if self.workflow_state == "Dispatched":
+			self.dispatched_by = frappe.session.user
 		filed = self.get_datetime("creation")
 		if self.workflow_state == "Accepted":
 			if self.previous_state == "Open":
