@@ -1,0 +1,31 @@
+"""居民服务: the resident's home on the phone, a few large links to what they can do."""
+
+from community_governance import ledger
+from community_governance.resident_pages import (
+	SERVICE_REQUEST_FORM_ROUTE,
+	own_resident,
+	require_login,
+	service_request_form_published,
+	set_page,
+)
+from frappe import _
+
+no_cache = 1
+sitemap = 0
+
+
+def get_context(context):
+	require_login()
+	set_page(context, _("Resident Services"), with_hub_link=False)
+	context.resident = own_resident()
+	if not context.resident:
+		return
+	context.balance = ledger.balance_of(context.resident.name)["balance"]
+	context.links = [
+		{"route": "/me/points", "label": _("My Points"), "note": _("Balance {0}").format(context.balance)},
+		{"route": "/me/rewards", "label": _("Redeem Points"), "note": ""},
+	]
+	if service_request_form_published():
+		context.links.insert(
+			0, {"route": f"/{SERVICE_REQUEST_FORM_ROUTE}/list", "label": _("My Requests"), "note": ""}
+		)
