@@ -27,6 +27,12 @@ STATE_STYLES = {
 	"Approved": "Info",
 	"Fulfilled": "Success",
 	"Cancelled": "Inverse",
+	"Registered": "Primary",
+	"In Mediation": "Warning",
+	"Agreement Reached": "Success",
+	"Failed": "Danger",
+	"Referred": "Info",
+	"Follow-up": "Info",
 }
 
 

@@ -1,0 +1,26 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class MediationSession(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		notes: DF.Text | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		place: DF.Data | None
+		present: DF.SmallText | None
+		recorded_by: DF.Link | None
+		session_date: DF.Date
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,32 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class MediationTeamMember(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		member_name: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		resident: DF.Link | None
+		team_role: DF.Literal[
+			"People's Mediator",
+			"Community Lawyer",
+			"Police Officer",
+			"Social Worker",
+			"Family-education Adviser",
+			"Grid Worker",
+		]
+		user: DF.Link
+	# end: auto-generated types
+
+	pass
