@@ -98,7 +98,13 @@ def test_a_reward_linked_to_a_missing_item_is_refused(world, erpnext_company):
 
 def test_an_unlinked_reward_is_fulfilled_without_stock(world, erpnext_company):
 	reward = frappe.get_doc(
-		{"doctype": "Reward", "reward_name": "Haircut voucher", "reward_type": "Service", "points_cost": 2, "stock": 2}
+		{
+			"doctype": "Reward",
+			"reward_name": "Haircut voucher",
+			"reward_type": "Service",
+			"points_cost": 2,
+			"stock": 2,
+		}
 	).insert()
 	ledger.post(world.residents["resident1"], 2, "Adjustment", remark="for the ERPNext test")
 	as_user(world.users["resident1"])

@@ -32,7 +32,7 @@ def day_field(day) -> str:
 	return "d_" + day.strftime("%Y%m%d")
 
 
-def get_columns(days) -> list[dict]:
+def get_columns(days=()) -> list[dict]:
 	columns = [
 		{
 			"fieldname": "building",

@@ -1,0 +1,203 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+"""Who earned the most points in a half-year ("two evaluations a year", 一年两评选), overall or in one
+section, with each one's earnings by section and the activities they attended.
+
+Two aggregate ``frappe.get_list`` queries, whatever the number of residents: one ranks the residents,
+one breaks the top ones down. Both go through the permission layer, so each viewer ranks only the
+residents in their own scope.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+import frappe
+from community_governance.ledger import SECTION_FIELDS
+from frappe import _
+from frappe.utils import cint, getdate
+
+DOCTYPE = "Points Transaction"
+TABLE = f"`tab{DOCTYPE}`"
+FIRST_HALF, SECOND_HALF, CUSTOM = "First Half", "Second Half", "Custom"
+PERIODS = (FIRST_HALF, SECOND_HALF, CUSTOM)
+# Merit is what a resident earned: Redeem rows are spending, not merit, so they do not lower a rank.
+# Reversals do count: a cancelled activity or a corrected award takes its points back.
+MERIT_KINDS = ("Earn", "Adjustment", "Reversal")
+# A revoked redemption refunds its points with a Reversal row; that undoes spending, not merit.
+SPENDING_SOURCE = "Reward Redemption"
+ACTIVITY_SOURCE = "Volunteer Activity"
+DEFAULT_TOP_N = 20
+# a leaderboard is for honours; the full list of balances is the Points Account list
+MAX_TOP_N = 1000
+
+
+def execute(filters: dict | None = None):
+	filters = normalised(filters)
+	rows = get_data(filters)
+	return get_columns(), rows, None, get_chart(rows)
+
+
+def normalised(filters: dict | None) -> frappe._dict:
+	filters = frappe._dict(filters or {})
+	filters.period = filters.get("period") or current_half()
+	if filters.period not in PERIODS:
+		frappe.throw(_("{0} is not a period of the leaderboard.").format(frappe.bold(filters.period)))
+	filters.from_date, filters.to_date = period_dates(filters)
+	if filters.get("section") and filters.section not in SECTION_FIELDS:
+		frappe.throw(_("{0} is not a points section.").format(frappe.bold(filters.section)))
+	filters.top_n = min(cint(filters.get("top_n")) or DEFAULT_TOP_N, MAX_TOP_N)
+	if filters.top_n < 1:
+		frappe.throw(_("Show at least one resident."), title=_("Invalid Number"))
+	return filters
+
+
+def current_half(today: date | None = None) -> str:
+	return FIRST_HALF if getdate(today).month <= 6 else SECOND_HALF
+
+
+def period_dates(filters) -> tuple[date, date]:
+	if filters.period == CUSTOM:
+		if not (filters.get("from_date") and filters.get("to_date")):
+			frappe.throw(_("Give the From Date and To Date of a custom period."), title=_("Invalid Period"))
+		from_date, to_date = getdate(filters.from_date), getdate(filters.to_date)
+		if from_date > to_date:
+			frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+		return from_date, to_date
+	year = cint(filters.get("year")) or getdate().year
+	if filters.period == FIRST_HALF:
+		return date(year, 1, 1), date(year, 6, 30)
+	return date(year, 7, 1), date(year, 12, 31)
+
+
+def get_columns() -> list[dict]:
+	return [
+		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 70},
+		{
+			"fieldname": "resident",
+			"label": _("Resident"),
+			"fieldtype": "Link",
+			"options": "Resident",
+			"width": 150,
+		},
+		{"fieldname": "resident_name", "label": _("Resident Name"), "fieldtype": "Data", "width": 140},
+		{
+			"fieldname": "community",
+			"label": _("Community"),
+			"fieldtype": "Link",
+			"options": "Grid",
+			"width": 120,
+		},
+		{"fieldname": "grid", "label": _("Grid"), "fieldtype": "Link", "options": "Grid", "width": 120},
+		{"fieldname": "points", "label": _("Points Earned"), "fieldtype": "Int", "width": 120},
+		*(
+			{"fieldname": fieldname, "label": _(section), "fieldtype": "Int", "width": 130}
+			for section, fieldname in SECTION_FIELDS.items()
+		),
+		{"fieldname": "activities", "label": _("Activities Attended"), "fieldtype": "Int", "width": 140},
+	]
+
+
+def get_data(filters) -> list[dict]:
+	conditions = merit_filters(filters)
+	leaders = frappe.get_list(
+		DOCTYPE,
+		filters=conditions,
+		fields=[
+			"resident",
+			# a resident's rows carry the place they lived in when each was posted; one who moved
+			# within the period is shown in one of them
+			"max(resident_name) as resident_name",
+			"max(community) as community",
+			"max(grid) as grid",
+			f"sum({TABLE}.`points`) as points",
+		],
+		group_by=f"{TABLE}.`resident`",
+		# ties are broken by the resident's ID so the order never changes between two runs
+		order_by=f"sum({TABLE}.`points`) desc, {TABLE}.`resident` asc",
+		limit_page_length=filters.top_n,
+	)
+	if not leaders:
+		return []
+	by_section, activities = breakdown(conditions, [row.resident for row in leaders])
+	rows = []
+	for row in leaders:
+		rows.append(
+			{
+				"resident": row.resident,
+				"resident_name": row.resident_name,
+				"community": row.community,
+				"grid": row.grid,
+				"points": cint(row.points),
+				**{field: by_section[row.resident][field] for field in SECTION_FIELDS.values()},
+				"activities": max(activities[row.resident], 0),
+			}
+		)
+	return ranked(rows)
+
+
+def merit_filters(filters) -> list:
+	conditions = [
+		[DOCTYPE, "docstatus", "=", 1],
+		[DOCTYPE, "kind", "in", MERIT_KINDS],
+		[DOCTYPE, "source_doctype", "!=", SPENDING_SOURCE],  # matches rows without a source too
+		[DOCTYPE, "posting_date", "between", [filters.from_date, filters.to_date]],
+	]
+	for fieldname in ("section", "community", "grid"):
+		if filters.get(fieldname):
+			conditions.append([DOCTYPE, fieldname, "=", filters.get(fieldname)])
+	return conditions
+
+
+def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict]:
+	"""The leaders' points per section and activities attended, from one aggregate query."""
+	rows = frappe.get_list(
+		DOCTYPE,
+		filters=[*conditions, [DOCTYPE, "resident", "in", residents]],
+		fields=[
+			"resident",
+			"section",
+			"kind",
+			"source_doctype",
+			f"sum({TABLE}.`points`) as points",
+			f"count(distinct {TABLE}.`source_name`) as sources",
+		],
+		group_by=f"{TABLE}.`resident`, {TABLE}.`section`, {TABLE}.`kind`, {TABLE}.`source_doctype`",
+		order_by=None,
+		limit_page_length=0,
+	)
+	by_section = defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0))
+	activities = defaultdict(int)
+	for row in rows:
+		if row.section in SECTION_FIELDS:
+			by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
+		if row.source_doctype == ACTIVITY_SOURCE:
+			# an activity pays each attendee once and its cancellation reverses that once (the
+			# database holds one row per activity, resident and kind), so a cancelled activity
+			# is not counted; an activity has one section, so the counts add up across sections.
+			# One cancelled in a later period lowers that period's count, never below zero.
+			activities[row.resident] += cint(row.sources) * (-1 if row.kind == "Reversal" else 1)
+	return by_section, activities
+
+
+def ranked(rows: list[dict]) -> list[dict]:
+	"""Number the rows; residents with equal points share a rank (1, 2, 2, 4)."""
+	rank, previous = 0, None
+	for position, row in enumerate(rows, start=1):
+		if row["points"] != previous:
+			rank, previous = position, row["points"]
+		row["rank"] = rank
+	return rows
+
+
+def get_chart(rows: list[dict]) -> dict | None:
+	if not rows:
+		return None
+	return {
+		"data": {
+			"labels": [row["resident_name"] or row["resident"] for row in rows],
+			"datasets": [{"name": _("Points Earned"), "values": [row["points"] for row in rows]}],
+		},
+		"type": "bar",
+		"colors": ["#5e64ff"],
+	}
