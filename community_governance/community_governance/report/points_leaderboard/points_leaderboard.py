@@ -27,6 +27,7 @@ MERIT_KINDS = ("Earn", "Adjustment", "Reversal")
 # A revoked redemption refunds its points with a Reversal row; that undoes spending, not merit.
 SPENDING_SOURCE = "Reward Redemption"
 ACTIVITY_SOURCE = "Volunteer Activity"
+PLACE_FIELDS = ("resident_name", "community", "grid")
 DEFAULT_TOP_N = 20
 # a leaderboard is for honours; the full list of balances is the Points Account list
 MAX_TOP_N = 1000
@@ -103,15 +104,9 @@ def get_data(filters) -> list[dict]:
 	leaders = frappe.get_list(
 		DOCTYPE,
 		filters=conditions,
-		fields=[
-			"resident",
-			# a resident's rows carry the place they lived in when each was posted; one who moved
-			# within the period is shown in one of them
-			"max(resident_name) as resident_name",
-			"max(community) as community",
-			"max(grid) as grid",
-			f"sum({TABLE}.`points`) as points",
-		],
+		# only the key and the sum: names and places of all residents would make the grouping
+		# table too big for memory; the breakdown fetches them for the leaders alone
+		fields=["resident", f"sum({TABLE}.`points`) as points"],
 		group_by=f"{TABLE}.`resident`",
 		# ties are broken by the resident's ID so the order never changes between two runs
 		order_by=f"sum({TABLE}.`points`) desc, {TABLE}.`resident` asc",
@@ -119,15 +114,13 @@ def get_data(filters) -> list[dict]:
 	)
 	if not leaders:
 		return []
-	by_section, activities = breakdown(conditions, [row.resident for row in leaders])
+	places, by_section, activities = breakdown(conditions, [row.resident for row in leaders])
 	rows = []
 	for row in leaders:
 		rows.append(
 			{
 				"resident": row.resident,
-				"resident_name": row.resident_name,
-				"community": row.community,
-				"grid": row.grid,
+				**places[row.resident],
 				"points": cint(row.points),
 				**{field: by_section[row.resident][field] for field in SECTION_FIELDS.values()},
 				"activities": max(activities[row.resident], 0),
@@ -149,8 +142,9 @@ def merit_filters(filters) -> list:
 	return conditions
 
 
-def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict]:
-	"""The leaders' points per section and activities attended, from one aggregate query."""
+def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict, dict]:
+	"""The leaders' names and places, points per section and activities attended, from one
+	aggregate query."""
 	rows = frappe.get_list(
 		DOCTYPE,
 		filters=[*conditions, [DOCTYPE, "resident", "in", residents]],
@@ -159,6 +153,9 @@ def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict]:
 			"section",
 			"kind",
 			"source_doctype",
+			"max(resident_name) as resident_name",
+			"max(community) as community",
+			"max(grid) as grid",
 			f"sum({TABLE}.`points`) as points",
 			f"count(distinct {TABLE}.`source_name`) as sources",
 		],
@@ -166,9 +163,15 @@ def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict]:
 		order_by=None,
 		limit_page_length=0,
 	)
+	places = defaultdict(lambda: dict.fromkeys(PLACE_FIELDS))
 	by_section = defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0))
 	activities = defaultdict(int)
 	for row in rows:
+		# a resident's rows carry the place they lived in when each was posted; one who moved
+		# within the period is shown in one of them
+		place = places[row.resident]
+		for field in PLACE_FIELDS:
+			place[field] = max(place[field] or "", row[field] or "") or None
 		if row.section in SECTION_FIELDS:
 			by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
 		if row.source_doctype == ACTIVITY_SOURCE:
@@ -177,7 +180,7 @@ def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict]:
 			# is not counted; an activity has one section, so the counts add up across sections.
 			# One cancelled in a later period lowers that period's count, never below zero.
 			activities[row.resident] += cint(row.sources) * (-1 if row.kind == "Reversal" else 1)
-	return by_section, activities
+	return places, by_section, activities
 
 
 def ranked(rows: list[dict]) -> list[dict]:
