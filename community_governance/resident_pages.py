@@ -47,3 +47,9 @@ def service_request_form_published() -> bool:
 def script_messages(*messages: str) -> dict:
 	"""Translations for a page's own script: web pages, unlike the desk, load none for ``__()``."""
 	return {message: _(message) for message in messages}
+
+
+def has_desk_access() -> bool:
+	"""Whether the app's desk entry is offered to the session user: not to residents, who use /me."""
+	user = frappe.session.user
+	return user != "Guest" and frappe.get_cached_value("User", user, "user_type") == "System User"

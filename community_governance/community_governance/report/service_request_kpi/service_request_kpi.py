@@ -220,7 +220,8 @@ def get_chart(rows: list[dict]) -> dict | None:
 				{"name": _("Requests"), "chartType": "bar", "values": [row["volume"] for row in shown]},
 				{
 					"name": _("Satisfaction Rate (%)"),
-					"chartType": "line",
+					# a line through one group draws nothing readable: show it as a bar too
+					"chartType": "line" if len(shown) > 1 else "bar",
 					"values": [row["satisfaction_rate"] or 0 for row in shown],
 				},
 			],

@@ -18,3 +18,16 @@ frappe.init_client_script = () => {
 		$(".web-form-footer .submit-btn, .web-form-footer .discard-btn").hide();
 	}
 };
+
+// A read-only photo renders no input: Frappe's attach control would still reach for one when the
+// filed request's value is set, and stop the page's script. Keep the value, skip the missing input.
+frappe.ui.form.ControlAttach &&
+	((set_input) => {
+		frappe.ui.form.ControlAttach.prototype.set_input = function (value, dataurl) {
+			if (!this.$input) {
+				this.value = value;
+				return;
+			}
+			return set_input.call(this, value, dataurl);
+		};
+	})(frappe.ui.form.ControlAttach.prototype.set_input);

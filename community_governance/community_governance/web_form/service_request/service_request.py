@@ -27,6 +27,20 @@ SCRIPT_MESSAGES = (
 	"Couldn't save, please check the data you have entered",
 	"Validation Error",
 	"Error",
+	# the photo's upload dialog
+	"Upload",
+	"Private",
+	"Optimize",
+	"Set all public",
+	"Clear",
+	"Reload File",
+	"My Device",
+	"Library",
+	"Link",
+	"Camera",
+	"Upload file",
+	"Upload {0} files",
+	"Drag and drop files here or upload from",
 )
 
 
