@@ -21,6 +21,10 @@ SETTINGS_DEFAULTS = {
 	"max_photo_size_mb": 5,
 	"patrol_reminder_hour": 18,
 	"captain_duties": "日巡查、日报告、日处理、闭环办结",
+	"matter_support_needed": 5,
+	"default_quorum_percent": 50,
+	"default_passing_threshold": 50,
+	"low_evaluation_score": 3,
 }
 
 

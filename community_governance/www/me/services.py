@@ -24,6 +24,7 @@ def get_context(context):
 	context.links = [
 		{"route": "/me/points", "label": _("My Points"), "note": _("Balance {0}").format(context.balance)},
 		{"route": "/me/rewards", "label": _("Redeem Points"), "note": ""},
+		{"route": "/me/matters", "label": _("Matters for Deliberation"), "note": ""},
 	]
 	if service_request_form_published():
 		context.links.insert(

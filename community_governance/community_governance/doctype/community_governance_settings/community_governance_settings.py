@@ -18,11 +18,16 @@ class CommunityGovernanceSettings(Document):
 
 		captain_duties: DF.SmallText | None
 		default_monthly_allowance: DF.Currency
+		default_passing_threshold: DF.Percent
 		default_patrol_category: DF.Link | None
+		default_quorum_percent: DF.Percent
 		default_resolution_hours: DF.Float
 		default_response_hours: DF.Float
+		low_evaluation_score: DF.Float
+		matter_support_needed: DF.Int
 		max_photo_size_mb: DF.Float
 		patrol_reminder_hour: DF.Int
+		rectification_category: DF.Link | None
 		satisfied_rating: DF.Int
 	# end: auto-generated types
 

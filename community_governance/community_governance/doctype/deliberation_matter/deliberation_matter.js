@@ -1,0 +1,9 @@
+// Copyright (c) 2026, Community Governance Developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Deliberation Matter", {
+	setup(frm) {
+		frm.set_query("community", () => ({ filters: { level: "Community" } }));
+		frm.set_query("grid", () => ({ filters: { level: "Grid" } }));
+	},
+});

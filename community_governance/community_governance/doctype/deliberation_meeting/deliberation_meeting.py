@@ -1,0 +1,270 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+"""A deliberation meeting (议事会): the matters on its agenda, who was invited and signed in, the
+discussion, the votes and the decision on each matter. Votes and decisions are recorded only through
+the app's calls (community_governance.api.deliberation), which apply the counting, quorum and
+threshold of community_governance.deliberation."""
+
+import frappe
+from community_governance import deliberation
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, flt, now_datetime
+
+# the matter stages a meeting may take up: supported, or picked by a worker while still proposed
+AGENDA_STATES = ("Proposed", "Supported")
+# written only by the app when a vote is cast or a decision recorded
+AGENDA_RESULT_FIELDS = (
+	"outcome",
+	"votes_for",
+	"votes_against",
+	"abstentions",
+	"eligible_units",
+	"quorum_needed",
+	"decision",
+)
+
+
+class DeliberationMeeting(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.deliberation_agenda_item.deliberation_agenda_item import (
+			DeliberationAgendaItem,
+		)
+		from community_governance.community_governance.doctype.deliberation_attendance.deliberation_attendance import (
+			DeliberationAttendance,
+		)
+		from community_governance.community_governance.doctype.deliberation_building.deliberation_building import (
+			DeliberationBuilding,
+		)
+		from community_governance.community_governance.doctype.deliberation_vote.deliberation_vote import (
+			DeliberationVote,
+		)
+		from frappe.types import DF
+
+		agenda: DF.Table[DeliberationAgendaItem]
+		attendance: DF.Table[DeliberationAttendance]
+		buildings: DF.TableMultiSelect[DeliberationBuilding]
+		community: DF.Link
+		discussion: DF.TextEditor | None
+		grid: DF.Link | None
+		invite_captains: DF.Check
+		invite_households: DF.Check
+		invite_owners_committee: DF.Check
+		invite_partner_units: DF.Check
+		invite_property_company: DF.Check
+		meeting_date: DF.Datetime
+		passing_threshold: DF.Percent
+		place: DF.Data | None
+		quorum_percent: DF.Percent
+		status: DF.Literal["Planned", "Held"]
+		title: DF.Data
+		votes: DF.Table[DeliberationVote]
+	# end: auto-generated types
+
+	def validate(self):
+		self.keep_what_only_the_app_records()
+		self.set_voting_rules()
+		self.validate_voting_rules()
+		self.validate_agenda()
+		self.set_buildings()
+		self.validate_place()
+		self.validate_attendance()
+
+	def keep_what_only_the_app_records(self):
+		before = self.get_doc_before_save()
+		if not before:
+			self.set("votes", [])
+			self.status = "Planned"
+			for row in self.agenda:
+				for fieldname in AGENDA_RESULT_FIELDS:
+					row.set(fieldname, None)
+			return
+		if self.flags.managed_update:
+			return
+		self.set("votes", [row.as_dict() for row in before.votes])
+		self.status = before.status
+		results = {row.matter: row for row in before.agenda}
+		for row in self.agenda:
+			for fieldname in AGENDA_RESULT_FIELDS:
+				row.set(fieldname, results[row.matter].get(fieldname) if row.matter in results else None)
+		if self.has_votes_or_decisions(before):
+			# once voting started the rules and the electorate are what the votes were cast under
+			for fieldname in ("quorum_percent", "passing_threshold", "community", "grid"):
+				self.set(fieldname, before.get(fieldname))
+			self.set("buildings", [row.as_dict() for row in before.buildings])
+			kept = {row.matter for row in self.agenda}
+			for row in before.agenda:
+				if row.outcome and row.matter not in kept:
+					frappe.throw(
+						_("Matter {0} was decided at this meeting and stays on its agenda.").format(
+							row.matter
+						),
+						title=_("Already Decided"),
+					)
+
+	def has_votes_or_decisions(self, doc=None) -> bool:
+		doc = doc or self
+		return bool(doc.votes) or any(row.outcome for row in doc.agenda)
+
+	def set_voting_rules(self):
+		settings = frappe.get_cached_doc("Community Governance Settings")
+		if self.is_new() and self.quorum_percent in (None, ""):
+			self.quorum_percent = flt(settings.default_quorum_percent)
+		if self.is_new() and not flt(self.passing_threshold):
+			self.passing_threshold = flt(settings.default_passing_threshold)
+
+	def validate_voting_rules(self):
+		if not 0 <= flt(self.quorum_percent) <= 100:
+			frappe.throw(_("The quorum is a share from 0 to 100%."), title=_("Invalid Quorum"))
+		if not 0 <= flt(self.passing_threshold) < 100:
+			frappe.throw(
+				_("The passing threshold is a share from 0 to just under 100%."), title=_("Invalid Threshold")
+			)
+
+	def validate_agenda(self):
+		if not self.agenda:
+			frappe.throw(_("Put at least one matter on the agenda."), title=_("Empty Agenda"))
+		before = self.get_doc_before_save()
+		listed = {row.matter for row in before.agenda} if before else set()
+		seen = set()
+		for row in self.agenda:
+			if row.matter in seen:
+				frappe.throw(
+					_("Matter {0} is on the agenda twice.").format(frappe.bold(row.matter)),
+					title=_("Listed Twice"),
+				)
+			seen.add(row.matter)
+			if row.matter in listed:
+				continue
+			state = frappe.db.get_value("Deliberation Matter", row.matter, "workflow_state")
+			if state not in AGENDA_STATES:
+				frappe.throw(
+					_("Matter {0} is {1}: only proposed or supported matters can go on an agenda.").format(
+						frappe.bold(row.matter), _(state or "")
+					),
+					title=_("Not Open"),
+				)
+
+	def set_buildings(self):
+		if self.buildings:
+			return
+		affected = []
+		for row in self.agenda:
+			for building in frappe.get_doc("Deliberation Matter", row.matter).buildings:
+				if building.building not in affected:
+					affected.append(building.building)
+		self.set("buildings", [{"building": name} for name in affected])
+
+	def validate_place(self):
+		names = {row.building for row in self.buildings}
+		for row in self.buildings:
+			row.grid = frappe.get_cached_value("Building", row.building, "grid")
+			if frappe.get_cached_value("Building", row.building, "community") != self.community:
+				frappe.throw(
+					_("Building {0} is not in community {1}.").format(
+						frappe.bold(row.building), frappe.bold(self.community)
+					),
+					title=_("Outside the Community"),
+				)
+		for row in self.agenda:
+			matter_buildings = set(
+				frappe.get_all(
+					"Deliberation Building",
+					filters={"parenttype": "Deliberation Matter", "parent": row.matter},
+					pluck="building",
+				)
+			)
+			if not matter_buildings <= names:
+				frappe.throw(
+					_("Matter {0} affects buildings outside this meeting's scope.").format(
+						frappe.bold(row.matter)
+					),
+					title=_("Outside the Meeting's Scope"),
+				)
+
+	def validate_attendance(self):
+		affected = {row.building for row in self.buildings}
+		for row in self.attendance:
+			if row.resident:
+				full_name, household, building = frappe.db.get_value(
+					"Resident", row.resident, ["full_name", "household", "building"]
+				)
+				row.attendee_name = row.attendee_name or full_name
+				row.household = household
+				if row.attendee_type == "Resident" and building not in affected:
+					frappe.throw(
+						_("Sign-in row {0}: {1} does not live in the buildings of this meeting.").format(
+							row.idx, frappe.bold(full_name)
+						),
+						title=_("Outside the Meeting's Scope"),
+					)
+			if not (row.attendee_name or "").strip():
+				frappe.throw(
+					_("Sign-in row {0}: who signed in?").format(row.idx), title=_("Attendee Missing")
+				)
+			row.signed_in_on = row.signed_in_on or now_datetime()
+
+	def on_update(self):
+		self.put_matters_on_agenda()
+
+	def put_matters_on_agenda(self):
+		for row in self.agenda:
+			matter = frappe.get_doc("Deliberation Matter", row.matter)
+			if matter.workflow_state not in AGENDA_STATES:
+				continue
+			matter.workflow_state = "On Agenda"
+			matter.meeting = self.name
+			matter.flags.managed_update = True
+			matter.save()
+
+	# --- voting ------------------------------------------------------------------------------------
+
+	def agenda_row(self, matter: str):
+		row = next((row for row in self.agenda if row.matter == matter), None)
+		if not row:
+			frappe.throw(
+				_("Matter {0} is not on the agenda of meeting {1}.").format(frappe.bold(matter), self.name),
+				title=_("Not on the Agenda"),
+			)
+		return row
+
+	def votes_on(self, matter: str) -> list[dict]:
+		return [
+			{"resident": row.resident, "household": row.household, "choice": row.choice}
+			for row in self.votes
+			if row.matter == matter
+		]
+
+	def tally(self, matter) -> deliberation.Tally:
+		electorate = eligible_residents([row.building for row in matter.buildings])
+		return deliberation.tally(
+			matter.counting,
+			self.votes_on(matter.name),
+			deliberation.eligible_units(matter.counting, electorate),
+			flt(self.quorum_percent),
+			flt(self.passing_threshold),
+		)
+
+	def record_tally(self, row, result: deliberation.Tally):
+		row.votes_for, row.votes_against = result.votes_for, result.votes_against
+		row.abstentions, row.eligible_units = result.abstentions, result.eligible
+		row.quorum_needed = cint(result.quorum_needed)
+
+
+def eligible_residents(buildings: list[str]) -> list[dict]:
+	"""The electorate of a matter: the active residents of its buildings."""
+	if not buildings:
+		return []
+	resident = frappe.qb.DocType("Resident")
+	return (
+		frappe.qb.from_(resident)
+		.select(resident.name, resident.household)
+		.where(resident.building.isin(buildings) & (resident.status == "Active"))
+		.run(as_dict=True)
+	)

@@ -1,0 +1,24 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class DeliberationSupporter(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		household: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		resident: DF.Link
+		resident_name: DF.Data | None
+		supported_on: DF.Datetime | None
+	# end: auto-generated types
+	pass
