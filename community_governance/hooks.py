@@ -12,6 +12,8 @@ add_to_apps_screen = [
 		"logo": "/assets/community_governance/images/logo.svg",
 		"title": "Community Governance",
 		"route": "/app/community-governance",
+		# residents are portal users: after login Frappe would send them to this desk route
+		"has_permission": "community_governance.resident_pages.has_desk_access",
 	}
 ]
 
@@ -66,6 +68,16 @@ permission_query_conditions = {
 	"Mediation Obligation": "community_governance.mediation.child_query_condition",
 	"Mediation Visit": "community_governance.mediation.child_query_condition",
 	"Mediation Escalation": "community_governance.mediation.child_query_condition",
+	"Deliberation Matter": "community_governance.scope.query_condition",
+	"Deliberation Meeting": "community_governance.scope.query_condition",
+	"Property Service Evaluation": "community_governance.scope.query_condition",
+	"Care Visit Plan": "community_governance.scope.query_condition",
+	"Care Visit": "community_governance.scope.query_condition",
+	"Volunteer Team": "community_governance.scope.query_condition",
+	# a team's member rows read on their own are as visible as the team
+	"Volunteer Team Member": "community_governance.community_governance.doctype.volunteer_team.volunteer_team.member_query_condition",
+	"Partner Unit": "community_governance.scope.query_condition",
+	"Reporting Member": "community_governance.scope.query_condition",
 }
 
 has_permission = {
@@ -81,6 +93,14 @@ has_permission = {
 	"Patrol Log": "community_governance.scope.has_permission",
 	"Captain Evaluation": "community_governance.scope.has_permission",
 	"Mediation Case": "community_governance.scope.has_permission",
+	"Deliberation Matter": "community_governance.scope.has_permission",
+	"Deliberation Meeting": "community_governance.scope.has_permission",
+	"Property Service Evaluation": "community_governance.scope.has_permission",
+	"Care Visit Plan": "community_governance.scope.has_permission",
+	"Care Visit": "community_governance.scope.has_permission",
+	"Volunteer Team": "community_governance.scope.has_permission",
+	"Partner Unit": "community_governance.scope.has_permission",
+	"Reporting Member": "community_governance.scope.has_permission",
 }
 
 # Scopes are cached per transaction; whatever changes who is responsible for what drops them.
@@ -92,7 +112,10 @@ doc_events = {
 	for doctype in ("Grid", "Building", "Resident", "Building Captain", "User")
 }
 doc_events["Service Request"] = {
-	"on_update": "community_governance.community_governance.doctype.patrol_log.patrol_log.sync_finding_status"
+	"on_update": [
+		"community_governance.community_governance.doctype.patrol_log.patrol_log.sync_finding_status",
+		"community_governance.care_visits.sync_request_status",
+	]
 }
 doc_events["File"] = {
 	"validate": "community_governance.community_governance.doctype.service_request.service_request.validate_attachment"
@@ -106,6 +129,7 @@ scheduler_events = {
 	"daily": [
 		"community_governance.ledger.check_drift",
 		"community_governance.mediation.remind_obligations",
+		"community_governance.care_visits.remind_overdue_visits",
 	],
 }
 
@@ -123,4 +147,5 @@ portal_menu_items = [
 	{"title": "My Requests", "route": "/service-request/list", "role": "Resident"},
 	{"title": "My Points", "route": "/me/points", "role": "Resident"},
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
+	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 ]

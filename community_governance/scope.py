@@ -85,6 +85,47 @@ RULES: dict[str, dict[str, tuple]] = {
 	"Mediation Case": {
 		"users": ("owner", ("team", "user")),
 	},
+	# residents see the matters of their own buildings (a community's matter lists all its buildings)
+	"Deliberation Matter": {
+		"grids": ("community", "grid", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+		"home_buildings": (("buildings", "building"),),
+		"users": ("owner",),
+	},
+	"Deliberation Meeting": {
+		"grids": ("community", "grid", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+		"users": ("owner",),
+	},
+	"Property Service Evaluation": {
+		"grids": ("community", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+		"users": ("owner",),
+	},
+	# care records: the visitor, the workers of the resident's grid and admins (not the captains,
+	# not the resident)
+	"Care Visit Plan": {
+		"grids": ("grid",),
+		"users": ("visitor",),
+	},
+	"Care Visit": {
+		"grids": ("grid",),
+		"users": ("visitor",),
+	},
+	# a team: its community's and grid's workers, and its members
+	"Volunteer Team": {
+		"grids": ("community", "grid"),
+		"residents": (("members", "resident"),),
+	},
+	# the partner registers: the community's workers, and the unit's contact or the member
+	"Partner Unit": {
+		"grids": ("community",),
+		"users": ("contact_user",),
+	},
+	"Reporting Member": {
+		"grids": ("community",),
+		"users": ("user",),
+	},
 }
 
 # Records some roles may see beyond their scope: an open board (role -> values the record must have).

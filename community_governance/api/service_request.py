@@ -52,8 +52,24 @@ def accept(name: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def claim(name: str) -> dict:
-	"""A volunteer claims a micro-wish from the open board."""
+	"""A volunteer — or a partner unit's contact or reporting member, who log in as volunteers —
+	claims a micro-wish from the open board."""
+	refuse_finished_request(name)
 	return _take_action(name, "Claim", handler=frappe.session.user)
+
+
+# a request in these states has been dealt with: nobody can take it on any more
+FINISHED_STATES = ("Resolved", "Closed", "Rejected")
+
+
+def refuse_finished_request(name: str) -> None:
+	# said before the read check: a claimer may not read a closed request, but should learn why
+	state = frappe.db.get_value(DOCTYPE, name, "workflow_state")
+	if state in FINISHED_STATES:
+		frappe.throw(
+			_("Request {0} is already {1} and cannot be claimed.").format(name, _(state).lower()),
+			title=_("Request Finished"),
+		)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -150,6 +150,8 @@ class ServiceRequest(Document):
 
 	def files_as_resident(self) -> bool:
 		"""Residents file for themselves, and so does anyone on the residents' web form."""
+		if self.flags.filed_on_behalf:
+			return False  # the app files for the resident, e.g. a need found on a care visit
 		return not scope.is_worker() or bool(frappe.flags.in_web_form)
 
 	def set_requester_for_resident_filer(self):

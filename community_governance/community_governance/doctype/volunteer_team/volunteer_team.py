@@ -1,0 +1,90 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+"""A named volunteer team of a community: its leaders and members. What the team did comes from
+its members' attendance at volunteer activities (see the Volunteer Team Totals report)."""
+
+from pypika.terms import LiteralValue
+
+import frappe
+from community_governance import scope
+from community_governance.utils.text import plain_text
+from frappe import _
+from frappe.model.document import Document
+
+
+class VolunteerTeam(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.volunteer_team_member.volunteer_team_member import (
+			VolunteerTeamMember,
+		)
+		from frappe.types import DF
+
+		community: DF.Link
+		description: DF.SmallText | None
+		grid: DF.Link | None
+		member_count: DF.Int
+		members: DF.Table[VolunteerTeamMember]
+		open_to_join: DF.Check
+		status: DF.Literal["Active", "Inactive"]
+		team_name: DF.Data
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_place()
+		self.validate_members()
+		self.validate_leader()
+		self.sanitise_description()
+		self.member_count = len(self.members)
+
+	def validate_place(self):
+		if frappe.db.get_value("Grid", self.community, "level") != "Community":
+			frappe.throw(
+				_("{0} is not a community.").format(frappe.bold(self.community)), title=_("Invalid Community")
+			)
+		if self.grid and frappe.db.get_value("Grid", self.grid, "parent_grid") != self.community:
+			frappe.throw(
+				_("Grid {0} is not in community {1}.").format(
+					frappe.bold(self.grid), frappe.bold(self.community)
+				),
+				title=_("Invalid Grid"),
+			)
+
+	def validate_members(self):
+		seen = set()
+		for row in self.members:
+			if row.resident in seen:
+				frappe.throw(
+					_("Row {0}: {1} is already a member of the team.").format(
+						row.idx, frappe.bold(row.resident_name or row.resident)
+					),
+					title=_("Duplicate Member"),
+				)
+			seen.add(row.resident)
+			row.team_role = row.team_role or "Member"
+
+	def validate_leader(self):
+		if self.members and not any(row.team_role == "Leader" for row in self.members):
+			frappe.throw(_("Name at least one leader among the members."), title=_("No Leader"))
+
+	def sanitise_description(self):
+		if self.description:
+			self.description = plain_text(self.description)
+
+
+def member_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` for the member rows: read on their own (REST or get_list with
+	a parent DocType) they are visible only when their team is."""
+	team_condition = scope.query_condition(user, "Volunteer Team")
+	if not team_condition:
+		return ""
+	team = frappe.qb.DocType("Volunteer Team")
+	row = frappe.qb.DocType(doctype)
+	visible_teams = frappe.qb.from_(team).select(team.name).where(LiteralValue(team_condition))
+	condition = (row.parenttype == "Volunteer Team") & row.parent.isin(visible_teams)
+	return "({})".format(condition.get_sql(quote_char="`", with_namespace=True))

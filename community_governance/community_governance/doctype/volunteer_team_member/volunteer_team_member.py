@@ -1,0 +1,25 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class VolunteerTeamMember(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		joined_on: DF.Date | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		resident: DF.Link
+		resident_name: DF.Data | None
+		team_role: DF.Literal["Member", "Leader"]
+	# end: auto-generated types
+
+	pass
