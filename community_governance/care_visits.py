@@ -17,8 +17,8 @@ PLAN = "Care Visit Plan"
 VISIT = "Care Visit"
 # a need counts as met once its request is resolved or closed
 MET_STATES = ("Resolved", "Closed")
-# the channel a care visitor's report arrives by: in person, at the resident's home
-REQUEST_CHANNEL = "Walk-in"
+# the channel a care visitor's report arrives by
+REQUEST_CHANNEL = "Care Visit"
 
 
 # --- the plan's schedule -----------------------------------------------------------------------

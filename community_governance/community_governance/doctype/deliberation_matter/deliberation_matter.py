@@ -355,7 +355,7 @@ class DeliberationMatter(Document):
 		request = frappe.get_doc(
 			{
 				"doctype": "Service Request",
-				"channel": "Walk-in",
+				"channel": "Deliberation",
 				"building": row.building,
 				"category": row.category,
 				"priority": "Medium",

@@ -193,7 +193,7 @@ class PropertyServiceEvaluation(Document):
 		request = frappe.get_doc(
 			{
 				"doctype": "Service Request",
-				"channel": "Walk-in",
+				"channel": "Property Evaluation",
 				"building": self.buildings[0].building,
 				"category": category,
 				"priority": "High",

@@ -87,7 +87,16 @@ class ServiceRequest(Document):
 		accepted_on: DF.Datetime | None
 		building: DF.Link
 		category: DF.Link
-		channel: DF.Literal["Resident App", "Patrol", "Phone", "Walk-in", "12345 Hotline"]
+		channel: DF.Literal[
+			"Resident App",
+			"Patrol",
+			"Phone",
+			"Walk-in",
+			"12345 Hotline",
+			"Care Visit",
+			"Deliberation",
+			"Property Evaluation",
+		]
 		closed_on: DF.Datetime | None
 		community: DF.Link | None
 		current_owner: DF.Link | None

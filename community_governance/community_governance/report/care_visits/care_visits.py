@@ -18,6 +18,7 @@ from collections import defaultdict
 import frappe
 from community_governance import care
 from community_governance.care_visits import MET_STATES
+from community_governance.reports import report_period
 from frappe import _
 from frappe.utils import get_year_start, getdate, today
 
@@ -46,11 +47,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or get_year_start(today()))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=get_year_start(today()))
 	return filters
 
 

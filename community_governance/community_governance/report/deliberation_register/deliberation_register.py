@@ -12,8 +12,9 @@ import frappe
 from community_governance.community_governance.doctype.deliberation_matter.deliberation_matter import (
 	action_progress,
 )
+from community_governance.reports import report_period
 from frappe import _
-from frappe.utils import add_days, get_year_start, getdate, today
+from frappe.utils import add_days, get_year_start, today
 
 DOCTYPE = "Deliberation Matter"
 
@@ -28,11 +29,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or get_year_start(today()))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=get_year_start(today()))
 	return filters
 
 

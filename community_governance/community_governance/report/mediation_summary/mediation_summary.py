@@ -18,9 +18,10 @@ each viewer counts only the cases they may open.
 from collections import defaultdict
 
 import frappe
+from community_governance.reports import report_period
 from community_governance.sla import LEVELS
 from frappe import _
-from frappe.utils import flt, get_year_start, getdate, today
+from frappe.utils import flt, get_year_start, today
 
 DOCTYPE = "Mediation Case"
 TABLE = f"`tab{DOCTYPE}`"
@@ -52,11 +53,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or get_year_start(today()))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=get_year_start(today()))
 	filters.group_by = filters.get("group_by") or DEFAULT_GROUP
 	if filters.group_by not in GROUPS:
 		frappe.throw(_("Cases cannot be grouped by {0}.").format(frappe.bold(filters.group_by)))

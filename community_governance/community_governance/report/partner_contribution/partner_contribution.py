@@ -14,8 +14,9 @@ from collections import Counter
 
 import frappe
 from community_governance.partners import Contributor, contributions
+from community_governance.reports import report_period
 from frappe import _
-from frappe.utils import get_year_start, getdate, today
+from frappe.utils import get_year_start, today
 
 GROUPS = ("partner_unit", "reporting_member")
 DEFAULT_GROUP = "partner_unit"
@@ -38,11 +39,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or get_year_start(today()))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=get_year_start(today()))
 	filters.group_by = filters.get("group_by") or DEFAULT_GROUP
 	if filters.group_by not in GROUPS:
 		frappe.throw(_("Contributions cannot be grouped by {0}.").format(frappe.bold(filters.group_by)))

@@ -11,9 +11,10 @@ scope) and the rectifications from one query on their rows.
 
 import frappe
 from community_governance.deliberation import CRITERIA
+from community_governance.reports import report_period
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_months, flt, getdate, today
+from frappe.utils import add_months, flt, today
 
 DOCTYPE = "Property Service Evaluation"
 DEFAULT_MONTHS = 12
@@ -28,11 +29,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or add_months(today(), -DEFAULT_MONTHS))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=add_months(today(), -DEFAULT_MONTHS))
 	return filters
 
 

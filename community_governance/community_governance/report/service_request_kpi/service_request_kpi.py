@@ -13,8 +13,9 @@ from collections import defaultdict
 
 import frappe
 from community_governance import sla
+from community_governance.reports import report_period
 from frappe import _
-from frappe.utils import flt, get_first_day, getdate, today
+from frappe.utils import flt, get_first_day, today
 
 DOCTYPE = "Service Request"
 TABLE = f"`tab{DOCTYPE}`"
@@ -55,11 +56,7 @@ def execute(filters: dict | None = None):
 
 
 def normalised(filters: dict | None) -> frappe._dict:
-	filters = frappe._dict(filters or {})
-	filters.from_date = getdate(filters.get("from_date") or get_first_day(today()))
-	filters.to_date = getdate(filters.get("to_date") or today())
-	if filters.from_date > filters.to_date:
-		frappe.throw(_("The From Date must not be after the To Date."), title=_("Invalid Period"))
+	filters = report_period(filters, default_from=get_first_day(today()))
 	filters.group_by = filters.get("group_by") or DEFAULT_GROUP
 	if filters.group_by not in GROUPS:
 		frappe.throw(_("Requests cannot be grouped by {0}.").format(frappe.bold(filters.group_by)))
