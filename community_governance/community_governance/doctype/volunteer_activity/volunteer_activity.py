@@ -6,6 +6,7 @@ which pays every attendee in one go; cancelling it reverses the payments."""
 
 import frappe
 from community_governance import ledger
+from community_governance.places import validate_community_and_grid
 from community_governance.utils.points import whole_points
 from frappe import _
 from frappe.model.document import Document
@@ -48,17 +49,7 @@ class VolunteerActivity(Document):
 		self.set_total_points()
 
 	def validate_place(self):
-		if frappe.db.get_value("Grid", self.community, "level") != "Community":
-			frappe.throw(
-				_("{0} is not a community.").format(frappe.bold(self.community)), title=_("Invalid Community")
-			)
-		if self.grid and frappe.db.get_value("Grid", self.grid, "parent_grid") != self.community:
-			frappe.throw(
-				_("Grid {0} is not in community {1}.").format(
-					frappe.bold(self.grid), frappe.bold(self.community)
-				),
-				title=_("Invalid Grid"),
-			)
+		validate_community_and_grid(self.community, self.grid)
 
 	def validate_points(self):
 		self.points_per_attendee = whole_points(self.points_per_attendee)

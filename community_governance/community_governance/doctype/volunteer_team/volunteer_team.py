@@ -8,6 +8,7 @@ from pypika.terms import LiteralValue
 
 import frappe
 from community_governance import scope
+from community_governance.places import validate_community_and_grid
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.model.document import Document
@@ -43,17 +44,7 @@ class VolunteerTeam(Document):
 		self.member_count = len(self.members)
 
 	def validate_place(self):
-		if frappe.db.get_value("Grid", self.community, "level") != "Community":
-			frappe.throw(
-				_("{0} is not a community.").format(frappe.bold(self.community)), title=_("Invalid Community")
-			)
-		if self.grid and frappe.db.get_value("Grid", self.grid, "parent_grid") != self.community:
-			frappe.throw(
-				_("Grid {0} is not in community {1}.").format(
-					frappe.bold(self.grid), frappe.bold(self.community)
-				),
-				title=_("Invalid Grid"),
-			)
+		validate_community_and_grid(self.community, self.grid)
 
 	def validate_members(self):
 		seen = set()
