@@ -6,7 +6,7 @@ Every call checks the caller's permission on the record first; the controllers c
 """
 
 import frappe
-from community_governance import deliberation, scope
+from community_governance import deliberation, scope, shared_records
 from community_governance.community_governance.doctype.deliberation_matter.deliberation_matter import (
 	DeliberationMatter,
 	runs_meetings,
@@ -15,6 +15,7 @@ from community_governance.community_governance.doctype.deliberation_meeting.deli
 	DeliberationMeeting,
 )
 from community_governance.community_governance.doctype.property_service_evaluation.property_service_evaluation import (
+	RESULT_FIELDS,
 	PropertyServiceEvaluation,
 )
 from community_governance.utils.text import plain_text
@@ -40,7 +41,8 @@ def _own_resident() -> frappe._dict:
 
 
 def _meeting_to_run(name: str) -> DeliberationMeeting:
-	meeting: DeliberationMeeting = frappe.get_doc(MEETING, name)
+	# locked and fresh: votes and sign-ins may be arriving while the worker records the decision
+	meeting: DeliberationMeeting = shared_records.lock(MEETING, name)
 	if not runs_meetings():
 		frappe.throw(_("Only the community's workers run deliberation meetings."), frappe.PermissionError)
 	meeting.check_permission("write")
@@ -55,9 +57,11 @@ def _matter_buildings(matter: DeliberationMatter) -> set[str]:
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def support(matter: str) -> dict:
-	"""A resident of the affected buildings backs a proposed matter; enough support makes it Supported."""
-	doc: DeliberationMatter = frappe.get_doc(MATTER, matter)
+	"""A resident of the affected buildings backs a proposed matter; enough support makes it Supported.
+	Many residents support at once: each support is its own row (see shared_records)."""
+	doc: DeliberationMatter = shared_records.lock(MATTER, matter)
 	doc.check_permission("read")
 	resident = _own_resident()
 	if resident.building not in _matter_buildings(doc):
@@ -69,29 +73,33 @@ def support(matter: str) -> dict:
 			_("Matter {0} is {1} and no longer gathers support.").format(doc.name, _(doc.workflow_state)),
 			title=_("Support Closed"),
 		)
+	already = _("You already support this matter.")
 	if any(row.resident == resident.name for row in doc.supporters):
-		frappe.throw(_("You already support this matter."), title=_("Already Supported"))
-	doc.append(
+		frappe.throw(already, title=_("Already Supported"))
+	shared_records.add_row(
+		doc,
 		"supporters",
 		{
 			"resident": resident.name,
 			"resident_name": resident.full_name,
 			"household": resident.household,
 			"supported_on": now_datetime(),
+			"rule_key": doc.support_key(resident.name),
 		},
+		duplicate=already,
+		title=_("Already Supported"),
 	)
-	doc.support_count = len(doc.supporters)
+	values = {"support_count": len(doc.supporters)}
 	if doc.workflow_state == "Proposed" and deliberation.has_enough_support(
-		doc.support_count, cint(doc.support_needed)
+		values["support_count"], cint(doc.support_needed)
 	):
-		doc.workflow_state = "Supported"
-	doc.flags.managed_update = True
-	doc.flags.ignore_permissions = True  # residents may not edit a matter, only add their support
-	doc.save()
+		values["workflow_state"] = "Supported"
+	shared_records.update_parent(doc, values)
 	return {"name": doc.name, "status": doc.workflow_state, "supporters": doc.support_count}
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def cast_vote(
 	meeting: str,
 	matter: str,
@@ -100,8 +108,9 @@ def cast_vote(
 	proxy_holder: str | None = None,
 ) -> dict:
 	"""A vote on a matter of the meeting. A resident votes for their own household; a worker records
-	the vote of a resident present, or a proxy vote for a household (naming who holds the proxy)."""
-	doc: DeliberationMeeting = frappe.get_doc(MEETING, meeting)
+	the vote of a resident present, or a proxy vote for a household (naming who holds the proxy).
+	The whole meeting votes at once: each vote is its own row, counted under a lock on the meeting."""
+	doc: DeliberationMeeting = shared_records.lock(MEETING, meeting)
 	voter, recorded_by_staff = _voter(doc, resident)
 	row = doc.agenda_row(matter)
 	if row.outcome:
@@ -116,18 +125,16 @@ def cast_vote(
 			),
 			title=_("Outside the Matter's Scope"),
 		)
-	earlier = deliberation.duplicate_unit(
-		matter_doc.counting, doc.votes_on(matter), voter.name, voter.household
+	already = (
+		_("Household {0} has already voted on this matter.").format(frappe.bold(voter.household))
+		if matter_doc.counting == deliberation.PER_HOUSEHOLD and voter.household
+		else _("{0} has already voted on this matter.").format(frappe.bold(voter.full_name))
 	)
-	if earlier:
-		message = (
-			_("Household {0} has already voted on this matter.").format(frappe.bold(voter.household))
-			if matter_doc.counting == deliberation.PER_HOUSEHOLD and voter.household
-			else _("{0} has already voted on this matter.").format(frappe.bold(voter.full_name))
-		)
-		frappe.throw(message, title=_("Already Voted"))
+	if deliberation.duplicate_unit(matter_doc.counting, doc.votes_on(matter), voter.name, voter.household):
+		frappe.throw(already, title=_("Already Voted"))
 	proxy_holder = plain_text(proxy_holder or "").strip() if recorded_by_staff else ""
-	doc.append(
+	shared_records.add_row(
+		doc,
 		"votes",
 		{
 			"matter": matter,
@@ -139,12 +146,13 @@ def cast_vote(
 			"proxy_holder": proxy_holder or None,
 			"recorded_by": frappe.session.user,
 			"voted_on": now_datetime(),
+			"rule_key": doc.vote_key(matter, matter_doc.counting, voter.name, voter.household),
 		},
+		duplicate=already,
+		title=_("Already Voted"),
 	)
-	doc.record_tally(row, doc.tally(matter_doc))
-	doc.flags.managed_update = True
-	doc.flags.ignore_permissions = True  # a resident votes without the right to edit the meeting
-	doc.save()
+	shared_records.update_row(row, doc.tally_values(doc.tally(matter_doc)))
+	shared_records.update_parent(doc, {})
 	return {"meeting": doc.name, "matter": matter, "for": row.votes_for, "against": row.votes_against}
 
 
@@ -168,6 +176,7 @@ def _voter(meeting: DeliberationMeeting, resident: str | None) -> tuple[frappe._
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def sign_in(
 	meeting: str,
 	resident: str | None = None,
@@ -175,20 +184,45 @@ def sign_in(
 	attendee_type: str = "Resident",
 	proxy_for: str | None = None,
 ) -> dict:
-	"""A worker signs in someone present: a resident, a captain or a representative of the property
-	company, the owners' committee or a partner unit."""
-	doc = _meeting_to_run(meeting)
-	doc.append(
-		"attendance",
-		{
+	"""Sign in to a meeting: a resident of its buildings signs themselves in from their phone; a
+	worker signs in someone present: a resident, a captain or a representative of the property
+	company, the owners' committee or a partner unit. One sign-in per resident and meeting."""
+	doc: DeliberationMeeting = shared_records.lock(MEETING, meeting)
+	if runs_meetings():
+		doc.check_permission("write")
+		values = {
 			"attendee_type": attendee_type,
 			"resident": resident,
 			"attendee_name": plain_text(attendee_name or "").strip() or None,
 			"proxy_for": proxy_for,
-			"signed_in_on": now_datetime(),
-		},
+		}
+		signing_in_oneself = False
+	else:
+		own = _own_resident()
+		if resident and resident != own.name:
+			frappe.throw(_("You can sign in only yourself."), frappe.PermissionError)
+		if own.building not in {row.building for row in doc.buildings}:
+			frappe.throw(
+				_("Only residents of the buildings of this meeting sign in to it."), frappe.PermissionError
+			)
+		values = {"attendee_type": "Resident", "resident": own.name}
+		signing_in_oneself = True
+	already = (
+		_("You have already signed in to this meeting.")
+		if signing_in_oneself
+		else _("{0} has already signed in to this meeting.").format(
+			frappe.bold(frappe.db.get_value("Resident", resident, "full_name") or resident)
+		)
 	)
-	doc.save()
+	shared_records.add_row(
+		doc,
+		"attendance",
+		{**values, "signed_in_on": now_datetime()},
+		duplicate=already,
+		title=_("Already Signed In"),
+		check=doc.validate_attendance_row,
+	)
+	shared_records.update_parent(doc, {})
 	return {"meeting": doc.name, "present": len(doc.attendance)}
 
 
@@ -307,6 +341,7 @@ def _move(matter: str, state: str, **values) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def score_property_service(
 	evaluation: str,
 	cleaning: int,
@@ -316,8 +351,9 @@ def score_property_service(
 	parking: int,
 	comment: str | None = None,
 ) -> dict:
-	"""A resident or captain of the compound scores the property company for the open period."""
-	doc: PropertyServiceEvaluation = frappe.get_doc(EVALUATION, evaluation)
+	"""A resident or captain of the compound scores the property company for the open period: one
+	scorecard each, inserted on its own, and the averages recomputed from all of them."""
+	doc: PropertyServiceEvaluation = shared_records.lock(EVALUATION, evaluation)
 	resident = _own_resident()
 	if resident.building not in {row.building for row in doc.buildings}:
 		frappe.throw(
@@ -327,16 +363,20 @@ def score_property_service(
 		frappe.throw(_("The evaluation of this period is closed."), title=_("Evaluation Closed"))
 	scores = {"cleaning": cleaning, "security": security, "greenery": greenery, "repairs": repairs}
 	scores["parking"] = parking
-	doc.append(
+	shared_records.add_row(
+		doc,
 		"scores",
 		{
 			"resident": resident.name,
 			**{criterion: _whole(value) for criterion, value in scores.items()},
 			"comment": comment,
 		},
+		duplicate=_("{0} has already scored this period.").format(frappe.bold(resident.full_name)),
+		title=_("Already Scored"),
+		check=lambda row: doc.validate_scores(),
 	)
-	doc.flags.ignore_permissions = True  # residents score without the right to edit the evaluation
-	doc.save()
+	doc.compute_results()
+	shared_records.update_parent(doc, {fieldname: doc.get(fieldname) for fieldname in RESULT_FIELDS})
 	return {"evaluation": doc.name, "scorecards": doc.scorecards, "overall_score": doc.overall_score}
 
 

@@ -6,6 +6,7 @@ these calls and a plain REST save of the same change behave alike.
 """
 
 import frappe
+from community_governance import shared_records
 from community_governance.community_governance.doctype.service_request.service_request import ServiceRequest
 from frappe import _
 from frappe.model.workflow import get_transitions
@@ -15,7 +16,8 @@ DOCTYPE = "Service Request"
 
 
 def _take_action(name: str, action: str, **values) -> dict:
-	request: ServiceRequest = frappe.get_doc(DOCTYPE, name)
+	# locked and read as committed now: two people acting on one request at once take turns
+	request: ServiceRequest = frappe.get_doc(DOCTYPE, name, for_update=True)
 	request.check_permission("read")
 	next_state = {transition.action: transition.next_state for transition in get_transitions(request)}.get(
 		action
@@ -51,10 +53,12 @@ def accept(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def claim(name: str) -> dict:
 	"""A volunteer — or a partner unit's contact or reporting member, who log in as volunteers —
-	claims a micro-wish from the open board."""
-	refuse_finished_request(name)
+	claims a micro-wish from the open board. Many may try at once: the request is locked first, so
+	exactly one wins and the others learn that it was claimed."""
+	refuse_claimed_request(name)
 	return _take_action(name, "Claim", handler=frappe.session.user)
 
 
@@ -69,6 +73,23 @@ def refuse_finished_request(name: str) -> None:
 		frappe.throw(
 			_("Request {0} is already {1} and cannot be claimed.").format(name, _(state).lower()),
 			title=_("Request Finished"),
+		)
+
+
+def refuse_claimed_request(name: str) -> None:
+	"""Lock the request, then say why it cannot be claimed: finished, or a micro-wish someone else
+	has taken. Said before the read check: the board no longer shows the request to the claimer."""
+	request = frappe.db.get_value(
+		DOCTYPE, name, ["request_type", "workflow_state", "handler"], as_dict=True, for_update=True
+	)
+	if not request:
+		return  # the read check answers for a request that does not exist
+	refuse_finished_request(name)
+	if request.request_type == "Micro-wish" and request.workflow_state != "Open":
+		if request.handler == frappe.session.user:
+			frappe.throw(_("You have already claimed this micro-wish."), title=_("Already Claimed"))
+		frappe.throw(
+			_("This micro-wish has just been claimed by another volunteer."), title=_("Already Claimed")
 		)
 
 

@@ -1,7 +1,8 @@
 """Volunteer teams for residents: the teams of their community open to join, and joining one."""
 
 import frappe
-from community_governance import scope
+from community_governance import scope, shared_records
+from community_governance.community_governance.doctype.volunteer_team.volunteer_team import VolunteerTeam
 from frappe import _
 from frappe.utils import nowdate
 
@@ -32,22 +33,31 @@ def open_teams() -> list[dict]:
 
 
 @frappe.whitelist(methods=["POST"])
+@shared_records.retry_on_deadlock
 def join(team: str) -> dict:
-	"""The resident joins a team of their own community that is open to join."""
+	"""The resident joins a team of their own community that is open to join. Many join at once:
+	each membership is its own row, inserted under a lock on the team (see shared_records)."""
 	resident = own_resident()
-	community = frappe.db.get_value("Resident", resident, "community")
-	doc = frappe.get_doc(DOCTYPE, team)
+	community, full_name = frappe.db.get_value("Resident", resident, ["community", "full_name"])
+	doc: VolunteerTeam = shared_records.lock(DOCTYPE, team)
 	if doc.community != community or doc.status != "Active" or not doc.open_to_join:
 		frappe.throw(
 			_("Team {0} does not take members from your community.").format(frappe.bold(doc.team_name)),
 			title=_("Cannot Join"),
 		)
-	if any(row.resident == resident for row in doc.members):
-		frappe.throw(
-			_("You are already a member of team {0}.").format(frappe.bold(doc.team_name)),
-			title=_("Duplicate Member"),
-		)
-	doc.append("members", {"resident": resident, "team_role": "Member", "joined_on": nowdate()})
-	# a resident may not edit the team itself: joining is the one change they make, checked above
-	doc.save(ignore_permissions=True)
+	# a resident may not edit the team itself: joining is the one change they make, checked here
+	shared_records.add_row(
+		doc,
+		"members",
+		{
+			"resident": resident,
+			"resident_name": full_name,
+			"team_role": "Member",
+			"joined_on": nowdate(),
+			"rule_key": doc.membership_key(resident),
+		},
+		duplicate=_("You are already a member of team {0}.").format(frappe.bold(doc.team_name)),
+		title=_("Duplicate Member"),
+	)
+	shared_records.update_parent(doc, {"member_count": len(doc.members)})
 	return {"team": doc.name, "members": doc.member_count}

@@ -7,7 +7,7 @@ import pytest
 import frappe
 from community_governance import scope
 from tests.integration import world as world_module
-from tests.integration.http import SiteServer
+from tests.integration.http import GunicornServer, SiteServer
 
 SITE = os.environ["CG_TEST_SITE"]
 BENCH = os.path.expanduser(os.environ.get("FRAPPE_BENCH", "~/frappe-bench"))
@@ -55,6 +55,13 @@ def clean_transaction(site):
 def server(site, world):
 	"""The site served over HTTP on 127.0.0.1, for REST calls as real users."""
 	with SiteServer(SITE, SITES_PATH, BENCH) as running:
+		yield running
+
+
+@pytest.fixture(scope="session")
+def gunicorn_server(site, world):
+	"""The site served by gunicorn with four worker processes, for requests that arrive together."""
+	with GunicornServer(SITE, SITES_PATH, BENCH, workers=4) as running:
 		yield running
 
 

@@ -27,25 +27,33 @@ def _free_port() -> int:
 
 
 class SiteServer:
+	"""The site served by one process (werkzeug, a thread per request)."""
+
+	log_name = "cg-test-server.log"
+
 	def __init__(self, site: str, sites_path: str, bench: str):
 		self.site, self.sites_path, self.bench = site, sites_path, bench
 		self.port = _free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
+		self.headers: dict[str, str] = {}
 		self.process = None
+
+	def command(self) -> list[str]:
+		return [sys.executable, "-c", _SERVE, self.site, self.sites_path, str(self.port)]
 
 	def __enter__(self):
 		self.process = subprocess.Popen(
-			[sys.executable, "-c", _SERVE, self.site, self.sites_path, str(self.port)],
+			self.command(),
 			cwd=self.sites_path,
 			stdout=subprocess.DEVNULL,
-			stderr=open(os.path.join(self.bench, "logs", "cg-test-server.log"), "ab"),
+			stderr=open(os.path.join(self.bench, "logs", self.log_name), "ab"),
 		)
 		deadline = time.monotonic() + 60
 		while time.monotonic() < deadline:
 			try:
-				if requests.get(f"{self.url}/api/method/ping", timeout=2).ok:
+				if requests.get(f"{self.url}/api/method/ping", headers=self.headers, timeout=10).ok:
 					return self
-			except requests.ConnectionError:
+			except (requests.ConnectionError, requests.Timeout):
 				time.sleep(0.3)
 		self.__exit__()
 		raise RuntimeError("the test site did not start serving within 60 s")
@@ -53,18 +61,48 @@ class SiteServer:
 	def __exit__(self, *exc):
 		if self.process:
 			self.process.terminate()
-			self.process.wait(timeout=15)
+			self.process.wait(timeout=30)
 
 	def session(self, user: str, password: str) -> "UserSession":
-		return UserSession(self.url, user, password)
+		return UserSession(self.url, user, password, headers=self.headers)
+
+
+class GunicornServer(SiteServer):
+	"""The site served as in production: gunicorn with several worker processes, so requests that
+	arrive together really run at the same time, each in its own process and database connection.
+	Every request names the site in a header, as a reverse proxy would."""
+
+	log_name = "cg-test-gunicorn.log"
+
+	def __init__(self, site: str, sites_path: str, bench: str, workers: int = 4):
+		super().__init__(site, sites_path, bench)
+		self.workers = workers
+		self.headers = {"X-Frappe-Site-Name": site}
+
+	def command(self) -> list[str]:
+		return [
+			sys.executable,
+			"-m",
+			"gunicorn",
+			"--workers",
+			str(self.workers),
+			"--bind",
+			f"127.0.0.1:{self.port}",
+			"--timeout",
+			"120",
+			"--graceful-timeout",
+			"5",
+			"frappe.app:application",
+		]
 
 
 class UserSession:
 	"""A logged-in HTTP client, like a browser or a phone app."""
 
-	def __init__(self, url: str, user: str, password: str):
+	def __init__(self, url: str, user: str, password: str, headers: dict | None = None):
 		self.url = url
 		self.http = requests.Session()
+		self.http.headers.update(headers or {})
 		response = self.http.post(f"{url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
 		response.raise_for_status()
 

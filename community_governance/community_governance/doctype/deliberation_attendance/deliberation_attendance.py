@@ -29,6 +29,7 @@ class DeliberationAttendance(Document):
 		parenttype: DF.Data
 		proxy_for: DF.Link | None
 		resident: DF.Link | None
+		rule_key: DF.Data | None
 		signed_in_on: DF.Datetime | None
 	# end: auto-generated types
 	pass

@@ -7,7 +7,7 @@ workflow decides who may move a matter; this controller checks what each stage n
 fields only the app writes (support, the vote and the review) as the app wrote them."""
 
 import frappe
-from community_governance import deliberation, scope
+from community_governance import deliberation, scope, shared_records
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.model.document import Document
@@ -97,6 +97,7 @@ class DeliberationMatter(Document):
 		self.sanitise_text()
 		self.set_buildings()
 		self.validate_place()
+		self.set_support_keys()
 		self.validate_actions()
 		self.validate_step()
 		self.record_step()
@@ -195,6 +196,16 @@ class DeliberationMatter(Document):
 					_("You can raise matters only for the buildings you live in."),
 					title=_("Not Your Building"),
 				)
+
+	# --- support ---------------------------------------------------------------------------------
+
+	def support_key(self, resident: str) -> str:
+		"""One support per resident and matter (the database keeps it unique)."""
+		return shared_records.rule_key(self.name, resident)
+
+	def set_support_keys(self):
+		for row in self.supporters:
+			row.rule_key = self.support_key(row.resident)
 
 	# --- follow-up actions -----------------------------------------------------------------------
 

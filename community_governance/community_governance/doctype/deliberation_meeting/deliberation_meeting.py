@@ -7,7 +7,7 @@ the app's calls (community_governance.api.deliberation), which apply the countin
 threshold of community_governance.deliberation."""
 
 import frappe
-from community_governance import deliberation
+from community_governance import deliberation, shared_records
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
@@ -189,26 +189,46 @@ class DeliberationMeeting(Document):
 				)
 
 	def validate_attendance(self):
-		affected = {row.building for row in self.buildings}
+		signed_in = set()
 		for row in self.attendance:
-			if row.resident:
-				full_name, household, building = frappe.db.get_value(
-					"Resident", row.resident, ["full_name", "household", "building"]
-				)
-				row.attendee_name = row.attendee_name or full_name
-				row.household = household
-				if row.attendee_type == "Resident" and building not in affected:
-					frappe.throw(
-						_("Sign-in row {0}: {1} does not live in the buildings of this meeting.").format(
-							row.idx, frappe.bold(full_name)
-						),
-						title=_("Outside the Meeting's Scope"),
-					)
-			if not (row.attendee_name or "").strip():
+			self.validate_attendance_row(row)
+			if row.rule_key in signed_in:
 				frappe.throw(
-					_("Sign-in row {0}: who signed in?").format(row.idx), title=_("Attendee Missing")
+					_("Sign-in row {0}: {1} has already signed in to this meeting.").format(
+						row.idx, frappe.bold(row.attendee_name)
+					),
+					title=_("Already Signed In"),
 				)
-			row.signed_in_on = row.signed_in_on or now_datetime()
+			if row.rule_key:
+				signed_in.add(row.rule_key)
+
+	def validate_attendance_row(self, row):
+		"""One sign-in: who it is, that a resident lives in the meeting's buildings, and its key (one
+		sign-in per resident and meeting)."""
+		row.rule_key = None
+		if row.resident:
+			resident = frappe.db.get_value(
+				"Resident", row.resident, ["full_name", "household", "building"], as_dict=True
+			)
+			if not resident:
+				frappe.throw(
+					_("Resident {0} is not registered.").format(row.resident), title=_("Unknown Attendee")
+				)
+			row.attendee_name = row.attendee_name or resident.full_name
+			row.household = resident.household
+			if row.attendee_type == "Resident" and resident.building not in {
+				b.building for b in self.buildings
+			}:
+				frappe.throw(
+					_("Sign-in row {0}: {1} does not live in the buildings of this meeting.").format(
+						row.idx, frappe.bold(resident.full_name)
+					),
+					title=_("Outside the Meeting's Scope"),
+				)
+			row.rule_key = shared_records.rule_key(self.name, row.resident)
+		if not (row.attendee_name or "").strip():
+			frappe.throw(_("Sign-in row {0}: who signed in?").format(row.idx), title=_("Attendee Missing"))
+		row.signed_in_on = row.signed_in_on or now_datetime()
 
 	def on_update(self):
 		self.put_matters_on_agenda()
@@ -252,9 +272,24 @@ class DeliberationMeeting(Document):
 		)
 
 	def record_tally(self, row, result: deliberation.Tally):
-		row.votes_for, row.votes_against = result.votes_for, result.votes_against
-		row.abstentions, row.eligible_units = result.abstentions, result.eligible
-		row.quorum_needed = cint(result.quorum_needed)
+		row.update(self.tally_values(result))
+
+	@staticmethod
+	def tally_values(result: deliberation.Tally) -> dict:
+		"""What the agenda row shows of a matter's count."""
+		return {
+			"votes_for": result.votes_for,
+			"votes_against": result.votes_against,
+			"abstentions": result.abstentions,
+			"eligible_units": result.eligible,
+			"quorum_needed": cint(result.quorum_needed),
+		}
+
+	def vote_key(self, matter: str, counting: str, resident: str, household: str | None) -> str:
+		"""One vote per voting unit (the household or the person) on a matter at this meeting."""
+		return shared_records.rule_key(
+			self.name, matter, deliberation.voting_unit(counting, resident, household)
+		)
 
 
 def eligible_residents(buildings: list[str]) -> list[dict]:

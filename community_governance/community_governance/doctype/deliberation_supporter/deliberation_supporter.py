@@ -19,6 +19,7 @@ class DeliberationSupporter(Document):
 		parenttype: DF.Data
 		resident: DF.Link
 		resident_name: DF.Data | None
+		rule_key: DF.Data | None
 		supported_on: DF.Datetime | None
 	# end: auto-generated types
 	pass

@@ -24,6 +24,7 @@ class DeliberationVote(Document):
 		recorded_by: DF.Link | None
 		resident: DF.Link
 		resident_name: DF.Data | None
+		rule_key: DF.Data | None
 		voted_on: DF.Datetime | None
 	# end: auto-generated types
 	pass

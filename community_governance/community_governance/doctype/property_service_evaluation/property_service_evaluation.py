@@ -7,7 +7,7 @@ and parking from 1 to 5. Submitting the evaluation closes the period; every crit
 below the low score opens a rectification request to the company's contact."""
 
 import frappe
-from community_governance import deliberation, scope
+from community_governance import deliberation, scope, shared_records
 from community_governance.community_governance.doctype.service_request.service_request import HANDLER_ROLES
 from community_governance.utils.text import plain_text
 from frappe import _
@@ -146,7 +146,8 @@ class PropertyServiceEvaluation(Document):
 						),
 						title=_("Score Out of Range"),
 					)
-			row.household = resident.household
+			row.resident_name, row.household = resident.full_name, resident.household
+			row.rule_key = shared_records.rule_key(self.name, row.resident)  # one scorecard a period
 			row.comment = plain_text(row.comment or "").strip() or None
 			row.scored_by = row.scored_by or frappe.session.user
 			row.scored_on = row.scored_on or now_datetime()

@@ -24,6 +24,7 @@ class PropertyServiceScore(Document):
 		repairs: DF.Int
 		resident: DF.Link
 		resident_name: DF.Data | None
+		rule_key: DF.Data | None
 		scored_by: DF.Link | None
 		scored_on: DF.Datetime | None
 		security: DF.Int

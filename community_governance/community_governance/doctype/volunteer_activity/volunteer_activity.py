@@ -56,9 +56,11 @@ class VolunteerActivity(Document):
 		if self.points_per_attendee <= 0:
 			frappe.throw(_("Points per attendee must be at least 1."), title=_("Invalid Points"))
 		for row in self.attendees:
-			if row.points not in (None, ""):
+			# an Int column stores "no points of their own" as 0, so a saved draft reads 0 back:
+			# 0 means the activity's points, only a negative number is refused
+			if row.points not in (None, "", 0):
 				row.points = whole_points(row.points)
-				if row.points <= 0:
+				if row.points < 0:
 					frappe.throw(
 						_("Row {0}: points must be at least 1.").format(row.idx), title=_("Invalid Points")
 					)

@@ -7,7 +7,7 @@ its members' attendance at volunteer activities (see the Volunteer Team Totals r
 from pypika.terms import LiteralValue
 
 import frappe
-from community_governance import scope
+from community_governance import scope, shared_records
 from community_governance.places import validate_community_and_grid
 from community_governance.utils.text import plain_text
 from frappe import _
@@ -58,6 +58,11 @@ class VolunteerTeam(Document):
 				)
 			seen.add(row.resident)
 			row.team_role = row.team_role or "Member"
+			row.rule_key = self.membership_key(row.resident)
+
+	def membership_key(self, resident: str) -> str:
+		"""One membership per resident and team (the database keeps it unique)."""
+		return shared_records.rule_key(self.name, resident)
 
 	def validate_leader(self):
 		if self.members and not any(row.team_role == "Leader" for row in self.members):

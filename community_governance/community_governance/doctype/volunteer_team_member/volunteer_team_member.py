@@ -19,6 +19,7 @@ class VolunteerTeamMember(Document):
 		parenttype: DF.Data
 		resident: DF.Link
 		resident_name: DF.Data | None
+		rule_key: DF.Data | None
 		team_role: DF.Literal["Member", "Leader"]
 	# end: auto-generated types
 
