@@ -77,6 +77,28 @@ def test_submitting_an_activity_pays_every_attendee_once(world):
 	assert not ledger.drift()
 
 
+def test_an_activity_saved_as_a_draft_is_submitted_later(world):
+	"""A row without points of its own is stored as 0 (an Int column): read back from the draft it
+	still means the activity's points, and a row's own points stay its own."""
+	as_user(world.users["cw1"])
+	doc = activity(world, ["resident1", "captain1"], points=2)
+	doc.attendees[1].points = 5
+	doc.insert()
+	draft = frappe.get_doc("Volunteer Activity", doc.name)
+	assert [row.points for row in draft.attendees] == [0, 5]
+	draft.submit()
+	assert sorted(row.points for row in ledger_rows(draft)) == [2, 5]
+	assert draft.total_points == 7
+
+
+def test_a_negative_attendee_points_is_refused(world):
+	as_user(world.users["cw1"])
+	doc = activity(world, ["resident1"])
+	doc.attendees[0].points = -1
+	with pytest.raises(frappe.ValidationError, match="at least 1"):
+		doc.insert()
+
+
 def test_cancelling_an_activity_reverses_and_keeps_the_originals(world):
 	as_user(world.users["cw1"])
 	doc = activity(world, ["resident1", "captain1"], points=3).insert()
