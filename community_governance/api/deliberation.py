@@ -199,7 +199,8 @@ def sign_in(
 		signing_in_oneself = False
 	else:
 		own = _own_resident()
-		if resident and resident != own.name:
+		someone_else = (resident and resident != own.name) or attendee_name or proxy_for
+		if someone_else or attendee_type != "Resident":
 			frappe.throw(_("You can sign in only yourself."), frappe.PermissionError)
 		if own.building not in {row.building for row in doc.buildings}:
 			frappe.throw(
