@@ -473,6 +473,70 @@ def test_signing_in_twice_or_from_outside_is_refused(crowd, sessions, gunicorn_s
 	assert frappe.db.count("Deliberation Attendance", {"parent": meeting}) == 4
 
 
+# --- property-service scorecards ---------------------------------------------------------------
+
+
+def test_five_residents_score_the_property_company_at_once(crowd, sessions):
+	as_user(crowd.users["cw1"])
+	evaluation = (
+		frappe.get_doc(
+			{
+				"doctype": "Property Service Evaluation",
+				"compound": f"Crowd Court {uuid.uuid4().hex[:6]}",
+				"property_company": "Crowd Property",
+				"company_contact": crowd.users["volunteer"],
+				"community": "TC1",
+				"buildings": [{"building": BUILDING}],
+				"cadence": "Monthly",
+				"period_start": frappe.utils.get_first_day(frappe.utils.today()),
+			}
+		)
+		.insert()
+		.name
+	)
+	as_user("Administrator")
+	frappe.db.commit()
+	scorers = SOLOS[:5]
+	for key in scorers:
+		sessions(key)
+	responses = at_once(
+		[
+			(
+				sessions(key),
+				f"{API}.deliberation.score_property_service",
+				{
+					"evaluation": evaluation,
+					"cleaning": number,
+					"security": 3,
+					"greenery": 3,
+					"repairs": 3,
+					"parking": 3,
+				},
+			)
+			for number, key in enumerate(scorers, start=1)
+		]
+	)
+	assert [response.status_code for response in responses] == [200] * 5, [r.text[:300] for r in responses]
+	again = sessions(scorers[0]).post(
+		f"{API}.deliberation.score_property_service",
+		evaluation=evaluation,
+		cleaning=1,
+		security=1,
+		greenery=1,
+		repairs=1,
+		parking=1,
+	)
+	refused(again, "Crowd 01 has already scored this period.")
+	fresh()
+	stored = frappe.db.get_value(
+		"Property Service Evaluation",
+		evaluation,
+		["scorecards", "avg_cleaning", "overall_score"],
+		as_dict=True,
+	)
+	assert stored == {"scorecards": 5, "avg_cleaning": 3.0, "overall_score": 3.0}
+
+
 # --- existing sites -----------------------------------------------------------------------------
 
 

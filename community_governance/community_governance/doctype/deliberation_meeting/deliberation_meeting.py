@@ -235,7 +235,8 @@ class DeliberationMeeting(Document):
 
 	def put_matters_on_agenda(self):
 		for row in self.agenda:
-			matter = frappe.get_doc("Deliberation Matter", row.matter)
+			# locked and fresh: residents may be supporting it right now
+			matter = frappe.get_doc("Deliberation Matter", row.matter, for_update=True)
 			if matter.workflow_state not in AGENDA_STATES:
 				continue
 			matter.workflow_state = "On Agenda"
