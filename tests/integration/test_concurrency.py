@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 import frappe
-from community_governance import scope
+from community_governance import scope, shared_records
 from community_governance.patches import fill_rule_keys
 from frappe.utils import now_datetime
 from tests.integration import world as world_module
@@ -600,3 +600,23 @@ def test_the_patch_gives_existing_rows_their_keys_and_keeps_the_earliest_duplica
 		keys = frappe.get_all(child, filters={"parent": parent}, fields=["resident", "rule_key"])
 		assert all(row.rule_key == f"{parent}|{row.resident}" for row in keys), keys
 	assert frappe.db.get_value("Volunteer Team", team, "member_count") == 3
+
+
+# --- deadlocks ------------------------------------------------------------------------------------
+
+
+def test_an_act_chosen_as_a_deadlock_victim_runs_again_then_says_busy():
+	attempts = []
+
+	@shared_records.retry_on_deadlock
+	def act(times_chosen: int) -> str:
+		attempts.append(1)
+		if len(attempts) <= times_chosen:
+			raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+		return "stored"
+
+	assert act(1) == "stored" and len(attempts) == 2
+	attempts.clear()
+	with pytest.raises(frappe.ValidationError, match="Many people are doing this at the same moment"):
+		act(99)
+	assert len(attempts) == shared_records.ATTEMPTS
