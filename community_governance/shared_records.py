@@ -55,6 +55,7 @@ def add_row(
 	try:
 		if check:
 			check(row)
+		validate_row(row)
 		key = row.get(RULE_KEY)
 		if key and any(other is not row and other.get(RULE_KEY) == key for other in parent.get(parentfield)):
 			frappe.throw(duplicate, title=title)
@@ -67,6 +68,22 @@ def add_row(
 		parent.get(parentfield).remove(row)
 		raise
 	return row
+
+
+def validate_row(row: Document) -> None:
+	"""What saving the parent would have checked of the row: mandatory values, select options,
+	lengths and links."""
+	missing = row._get_missing_mandatory_fields()
+	if missing:
+		frappe.throw(", ".join(message for _fieldname, message in missing), frappe.MandatoryError)
+	row._validate_selects()
+	row._validate_length()
+	invalid_links, _cancelled = row.get_invalid_links()
+	if invalid_links:
+		frappe.throw(
+			_("Could not find {0}").format(", ".join(link[2] for link in invalid_links)),
+			frappe.LinkValidationError,
+		)
 
 
 def update_parent(parent: Document, values: dict) -> None:

@@ -469,6 +469,12 @@ def test_signing_in_twice_or_from_outside_is_refused(crowd, sessions, gunicorn_s
 		).status_code
 		== 200
 	)
+	unknown = worker.post(
+		sign_in, meeting=meeting, resident=crowd.residents["crowd08"], proxy_for="RES-NOBODY"
+	)
+	refused(unknown, "Could not find")
+	odd = worker.post(sign_in, meeting=meeting, attendee_type="Stranger", attendee_name="Someone")
+	assert 400 <= odd.status_code < 500, odd.text[:300]
 	fresh()
 	assert frappe.db.count("Deliberation Attendance", {"parent": meeting}) == 4
 
