@@ -46,7 +46,7 @@ def check_file_url(url: str, image: bool, label: str, doc) -> None:
 		frappe.throw(
 			_("{0} must be a photo (JPG, PNG, GIF, WebP or HEIC).").format(label), title=_("Not a Photo")
 		)
-	if not url.startswith(LOCAL_FILE_PREFIXES) or UNSAFE_CHARACTERS & set(url) or not url.isprintable():
+	if not is_local_address(url):
 		frappe.throw(
 			_("{0} must be a file uploaded to this site; please upload it again.").format(label),
 			title=_("Unknown File"),
@@ -56,6 +56,11 @@ def check_file_url(url: str, image: bool, label: str, doc) -> None:
 			_("{0} is not a file you uploaded or may see; please upload it again.").format(label),
 			title=_("Unknown File"),
 		)
+
+
+def is_local_address(url: str) -> bool:
+	"""A file of this site, printable as it is inside an HTML attribute."""
+	return url.startswith(LOCAL_FILE_PREFIXES) and not UNSAFE_CHARACTERS & set(url) and url.isprintable()
 
 
 def is_image_address(url: str) -> bool:

@@ -274,3 +274,30 @@ def test_encoded_markup_in_a_request_never_reaches_a_page_as_markup(world, serve
 	for page_text in (page.text, printed.text):
 		for markup in LIVE_MARKUP:
 			assert markup not in page_text
+
+
+def test_forged_addresses_saved_before_the_check_are_cleared(world):
+	from community_governance.patches import clear_forged_attachments
+
+	frappe.set_user(world.users["resident1"])
+	photo = frappe.get_doc(
+		{"doctype": "File", "file_name": "kept.jpg", "content": jpeg(), "is_private": 1}
+	).insert()
+	requests = {
+		url: frappe.get_doc(
+			{"doctype": SR, "category": world.categories["repairs"], "description": "Old request"}
+		).insert()
+		for url in (
+			FORGED_PHOTOS["markup after the extension"][0],
+			"https://evil.example/x.png",
+			photo.file_url,
+		)
+	}
+	frappe.set_user("Administrator")
+	for url, request in requests.items():
+		request.db_set("photo", url)  # as an earlier version stored it, unchecked
+
+	clear_forged_attachments.execute()
+
+	kept = {url: frappe.db.get_value(SR, request.name, "photo") for url, request in requests.items()}
+	assert kept == {url: url if url == photo.file_url else None for url in requests}
