@@ -17,6 +17,9 @@ add_to_apps_screen = [
 	}
 ]
 
+# Malformed list arguments (fields, filters, order and group by) answer a clear 4xx, not a 500
+before_request = ["community_governance.list_arguments.check_list_request"]
+
 # Installation
 # ------------
 

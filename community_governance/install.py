@@ -34,6 +34,7 @@ DATA_IMPORT_ROLES = ("Street Office Admin", "Community Worker")
 
 def after_install():
 	after_migrate()
+	hide_error_tracebacks()
 
 
 def after_migrate():
@@ -41,6 +42,14 @@ def after_migrate():
 	allow_data_import()
 	sync_workflows()
 	add_unique_keys()
+
+
+def hide_error_tracebacks():
+	"""Frappe ships with System Settings > Show Full Error on, so every error response carries the
+	server's Python traceback. Residents and staff need the message, not the code: turn it off once,
+	on install (and by a patch on sites that had the app before). Not on migrate, so an administrator
+	who turns it back on to debug keeps it on."""
+	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 
 
 # Guards the database keeps even when two writers race: (DocType, constraint, columns)

@@ -36,6 +36,9 @@ def report_finding(
 			"photo": row.photo,
 			"subject": f"{_(row.finding_type)}: {row.description}"[:140],
 		}
-	).insert()
+	)
+	# the photo was checked when the captain saved it on the log; the reporter may be a worker
+	request.flags.copied_attachments = {"photo"}
+	request.insert()
 	row.db_set({"service_request": request.name, "request_status": request.workflow_state})
 	return {"service_request": request.name, "status": request.workflow_state}

@@ -42,13 +42,15 @@ def frappe_cli(*args, site=None):
 	return result.stdout
 
 
-def site_query(site, sql, *params):
+def site_query(site, sql, *params, commit=False):
 	with open(os.path.join(SITES_PATH, site, "site_config.json")) as fh:
 		db_name = json.load(fh)["db_name"]
 	connection = pymysql.connect(host="127.0.0.1", user=ROOT_USER, password=ROOT_PASSWORD, database=db_name)
 	try:
 		with connection.cursor() as cursor:
 			cursor.execute(sql, params)
+			if commit:
+				connection.commit()
 			return cursor.fetchall()
 	finally:
 		connection.close()
@@ -91,17 +93,31 @@ def new_site(site, *apps):
 	frappe_cli(*args)
 
 
+TRACEBACK_SETTING = (
+	"select value from tabSingles where doctype='System Settings' and field='allow_error_traceback'"
+)
+
+
 def install_migrate_uninstall(site):
 	frappe_cli("clear-cache", site=site)
+	assert site_query(site, TRACEBACK_SETTING)[0][0] == "1"  # Frappe's default
 	frappe_cli("install-app", APP, site=site)
+	assert site_query(site, TRACEBACK_SETTING)[0][0] == "0"  # error responses carry no traceback
 	assert count(site, "select count(*) from tabDocType where module='Community Governance'") >= 7
 	assert count(site, "select count(*) from tabRole where name in %s", APP_ROLES) == len(APP_ROLES)
 	assert count(site, "select desk_access from tabRole where name='Resident'") == 0
 	assert count(site, "select count(*) from tabWorkspace where name='Community Governance'") == 1
 
+	# an administrator who turns tracebacks back on keeps them through migrations
+	site_query(
+		site,
+		"update tabSingles set value='1' where doctype='System Settings' and field='allow_error_traceback'",
+		commit=True,
+	)
 	frappe_cli("migrate", site=site)
 	frappe_cli("migrate", site=site)
 	assert count(site, "select count(*) from tabRole where name in %s", APP_ROLES) == len(APP_ROLES)
+	assert site_query(site, TRACEBACK_SETTING)[0][0] == "1"
 
 	frappe_cli("uninstall-app", APP, "--yes", "--no-backup", "--force", site=site)
 	assert_no_leftovers(site)

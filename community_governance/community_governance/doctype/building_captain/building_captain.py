@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
+from community_governance import attachments
 from community_governance.accounts import grant_role, revoke_role
 from frappe import _
 from frappe.model.document import Document
@@ -39,6 +40,7 @@ class BuildingCaptain(Document):
 		self.validate_allowance()
 		self.validate_term()
 		self.validate_buildings()
+		self.validate_photos()
 		self.validate_one_active_captain_per_building()
 
 	def set_default_allowance(self):
@@ -71,6 +73,10 @@ class BuildingCaptain(Document):
 					title=_("Duplicate Building"),
 				)
 			seen.add(row.building)
+
+	def validate_photos(self):
+		# a photo is a file uploaded to this site, never a string that only looks like one
+		attachments.check_attachments(self)
 
 	def validate_one_active_captain_per_building(self):
 		if self.status != "Active":

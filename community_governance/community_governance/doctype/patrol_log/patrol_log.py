@@ -5,7 +5,7 @@
 nil report or what was found. A finding becomes a service request in one step and shows its status."""
 
 import frappe
-from community_governance import scope
+from community_governance import attachments, scope
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
@@ -40,6 +40,7 @@ class PatrolLog(Document):
 		self.validate_logger()
 		self.validate_date()
 		self.validate_report()
+		self.validate_photos()
 		self.validate_one_log_a_day()
 
 	def set_captain(self):
@@ -98,6 +99,10 @@ class PatrolLog(Document):
 			frappe.throw(
 				_("Record a finding, or tick Nothing Found for a nil report."), title=_("Empty Report")
 			)
+
+	def validate_photos(self):
+		# a photo is a file uploaded to this site, never a string that only looks like one
+		attachments.check_attachments(self)
 
 	def validate_one_log_a_day(self):
 		# the database also refuses a second log (unique key); this gives the friendly message first

@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
+from community_governance import attachments
 from community_governance.utils.points import whole_points
 from frappe import _
 from frappe.model.document import Document
@@ -35,6 +36,7 @@ class Reward(Document):
 		self.validate_cost()
 		self.validate_validity()
 		self.validate_stock_item()
+		self.validate_photos()
 
 	def validate_cost(self):
 		self.points_cost = whole_points(self.points_cost)
@@ -56,6 +58,10 @@ class Reward(Document):
 			frappe.throw(_("Item {0} does not exist.").format(frappe.bold(self.item_code)))
 		if not frappe.db.exists("Warehouse", self.warehouse):
 			frappe.throw(_("Warehouse {0} does not exist.").format(frappe.bold(self.warehouse)))
+
+	def validate_photos(self):
+		# a photo is a file uploaded to this site, never a string that only looks like one
+		attachments.check_attachments(self)
 
 	def unavailable_reason(self, quantity: int, on_date=None) -> str | None:
 		"""Why this reward cannot be redeemed now, or None."""

@@ -6,7 +6,7 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import points, scope, sla
+from community_governance import attachments, points, scope, sla
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
@@ -66,8 +66,6 @@ TEXT_FIELDS = (
 	"rating_comment",
 	"follow_up_note",
 )
-IMAGE_FIELDS = ("photo", "resolution_photo")
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
 # who may take on a dispatched request
 HANDLER_ROLES = ("Community Worker", "Grid Worker", "Volunteer")
 
@@ -236,15 +234,8 @@ class ServiceRequest(Document):
 				self.set(fieldname, plain_text(self.get(fieldname)))
 
 	def validate_photos(self):
-		for fieldname in IMAGE_FIELDS:
-			url = self.get(fieldname)
-			if url and not url.lower().split("?")[0].endswith(IMAGE_EXTENSIONS):
-				frappe.throw(
-					_("{0} must be a photo (JPG, PNG, GIF, WebP or HEIC).").format(
-						_(self.meta.get_label(fieldname))
-					),
-					title=_("Not a Photo"),
-				)
+		# a photo is a file uploaded to this site, never a string that only looks like one
+		attachments.check_attachments(self)
 
 	def set_default_subject(self):
 		if not self.subject:
@@ -501,7 +492,7 @@ def validate_attachment(file, method=None):
 	if file.attached_to_doctype != "Service Request" or file.is_folder:
 		return
 	name = (file.file_name or file.file_url or "").lower()
-	if not name.endswith(IMAGE_EXTENSIONS):
+	if not name.endswith(attachments.IMAGE_EXTENSIONS):
 		frappe.throw(
 			_("Only photos can be attached to a request (JPG, PNG, GIF, WebP or HEIC)."),
 			title=_("Not a Photo"),
