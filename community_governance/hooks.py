@@ -130,6 +130,7 @@ scheduler_events = {
 		"community_governance.ledger.check_drift",
 		"community_governance.mediation.remind_obligations",
 		"community_governance.care_visits.remind_overdue_visits",
+		"community_governance.tasks.anonymise_departed_residents",
 	],
 }
 
@@ -148,4 +149,5 @@ portal_menu_items = [
 	{"title": "My Points", "route": "/me/points", "role": "Resident"},
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
+	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
 ]
