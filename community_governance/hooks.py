@@ -51,7 +51,8 @@ fixtures = [
 permission_query_conditions = {
 	"Grid": "community_governance.scope.query_condition",
 	"Building": "community_governance.scope.query_condition",
-	"Resident": "community_governance.scope.query_condition",
+	# the scope, and no filtering by a personal field the user may not read
+	"Resident": "community_governance.personal_data.resident_query_condition",
 	"Building Captain": "community_governance.scope.query_condition",
 	"Service Request": "community_governance.scope.query_condition",
 	"Points Transaction": "community_governance.scope.query_condition",

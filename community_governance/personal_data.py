@@ -7,8 +7,10 @@ module holds what the levels cannot: the derived level-2 fields, the trail of wh
 the privacy notice and the anonymisation of residents who left.
 """
 
+import re
+
 import frappe
-from community_governance import care
+from community_governance import care, scope
 from community_governance.utils.phone import mask_phone
 from frappe import _
 from frappe.core.doctype.access_log.access_log import make_access_log
@@ -45,6 +47,28 @@ def may_read_personal_fields(user: str | None = None) -> bool:
 	if user == "Administrator":
 		return True
 	return PERSONAL_LEVEL in frappe.get_meta(RESIDENT).get_permlevel_access("read", user=user)
+
+
+# --- filters as an oracle ------------------------------------------------------------------------
+
+# the list arguments of a request (REST v1 and v2, frappe.client, the report view, exports, counts)
+LIST_ARGUMENTS = ("filters", "or_filters", "order_by", "group_by")
+PERSONAL_FIELD_NAMED = re.compile(r"\b(?:{})\b".format("|".join(PERSONAL_FIELDS)))
+
+
+def resident_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""Resident's ``permission_query_conditions``: the scope, and nothing at all when a user who may
+	not read the personal fields filters or sorts by one. Frappe 15.44 drops such fields from what a
+	list returns but still filters by them, so ``has_disability=1`` would tell who is disabled."""
+	if filters_by_personal_fields(user):
+		return scope.NOTHING
+	return scope.query_condition(user, doctype)
+
+
+def filters_by_personal_fields(user: str | None = None) -> bool:
+	form = getattr(frappe.local, "form_dict", None) or {}
+	named = " ".join(str(form.get(argument) or "") for argument in LIST_ARGUMENTS)
+	return bool(PERSONAL_FIELD_NAMED.search(named)) and not may_read_personal_fields(user)
 
 
 # --- the trail ------------------------------------------------------------------------------------
