@@ -54,7 +54,8 @@ fixtures = [
 permission_query_conditions = {
 	"Grid": "community_governance.scope.query_condition",
 	"Building": "community_governance.scope.query_condition",
-	"Resident": "community_governance.scope.query_condition",
+	# the scope, and no filtering by a personal field the user may not read
+	"Resident": "community_governance.personal_data.resident_query_condition",
 	"Building Captain": "community_governance.scope.query_condition",
 	"Service Request": "community_governance.scope.query_condition",
 	"Points Transaction": "community_governance.scope.query_condition",
@@ -133,6 +134,7 @@ scheduler_events = {
 		"community_governance.ledger.check_drift",
 		"community_governance.mediation.remind_obligations",
 		"community_governance.care_visits.remind_overdue_visits",
+		"community_governance.tasks.anonymise_departed_residents",
 	],
 }
 
@@ -151,4 +153,5 @@ portal_menu_items = [
 	{"title": "My Points", "route": "/me/points", "role": "Resident"},
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
+	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
 ]

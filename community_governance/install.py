@@ -25,6 +25,8 @@ SETTINGS_DEFAULTS = {
 	"default_quorum_percent": 50,
 	"default_passing_threshold": 50,
 	"low_evaluation_score": 3,
+	"privacy_notice_version": "2026-1",
+	"personal_data_retention_months": 24,
 }
 
 

@@ -7,10 +7,11 @@ The pages read through the same rules as the API: the Resident is always the ses
 from urllib.parse import urlencode
 
 import frappe
-from community_governance import scope
+from community_governance import personal_data, scope
 from frappe import _
 
 HUB_ROUTE = "/me/services"
+PRIVACY_ROUTE = "/me/privacy"
 SERVICE_REQUEST_FORM_ROUTE = "service-request"
 
 
@@ -20,6 +21,15 @@ def require_login() -> None:
 		return
 	frappe.flags.redirect_location = "/login?" + urlencode({"redirect-to": frappe.request.path})
 	# 302, not Frappe's default 301: a browser remembers a 301 and would skip the page after login
+	raise frappe.Redirect(302)
+
+
+def require_consent(resident: frappe._dict | None) -> None:
+	"""Send a resident who has not accepted the current privacy notice to it first, and back here
+	after they accept."""
+	if not resident or personal_data.has_consented(resident.name):
+		return
+	frappe.flags.redirect_location = PRIVACY_ROUTE + "?" + urlencode({"redirect-to": frappe.request.path})
 	raise frappe.Redirect(302)
 
 

@@ -1,7 +1,7 @@
 """Scheduled jobs (registered in hooks.py)."""
 
 import frappe
-from community_governance import sla
+from community_governance import personal_data, sla
 from frappe import _
 from frappe.utils import now_datetime
 
@@ -74,3 +74,8 @@ def captains_missing_patrol(day) -> dict[str, set]:
 	for user, building in missing:
 		by_user.setdefault(user, set()).add(building)
 	return by_user
+
+
+def anonymise_departed_residents(today=None) -> list[str]:
+	"""Daily: anonymise the personal data of residents who left more than the retention period ago."""
+	return personal_data.anonymise_departed(today)

@@ -37,3 +37,16 @@ def normalize_phone(raw: str | None) -> str | None:
 
 def is_mobile(phone: str | None) -> bool:
 	return bool(phone) and bool(_MOBILE.match(phone))
+
+
+def mask_phone(phone: str | None) -> str | None:
+	"""What a caller who must not hold the number sees: a mobile's first three and last four digits
+	(``138****5678``), a landline's area code and last four digits (``0571-****6666``)."""
+	if not phone:
+		return None
+	if is_mobile(phone):
+		return f"{phone[:3]}****{phone[-4:]}"
+	area, dash, local = phone.rpartition("-")
+	if dash and local.isdigit() and len(local) > 4:
+		return f"{area}-****{local[-4:]}"
+	return "****" + phone[-4:] if len(phone) > 4 else "****"

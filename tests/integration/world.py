@@ -18,7 +18,7 @@ import zlib
 from types import SimpleNamespace
 
 import frappe
-from community_governance import scope
+from community_governance import personal_data, scope
 
 PASSWORD = "Cg-test-pass-2026!"
 DOMAIN = "cg.test"
@@ -152,8 +152,12 @@ def ensure_building(grid, number, units, building_type="Multi-storey"):
 
 
 def ensure_resident(full_name, building, unit, room, user, **tags):
+	"""A resident, with a login if ``user``; one with a login has accepted the privacy notice (the
+	consent tests make their own resident who has not)."""
 	existing = frappe.db.get_value("Resident", {"full_name": full_name, "building": building})
 	if existing:
+		if user and not personal_data.has_consented(existing):
+			personal_data.record_consent(existing)
 		return existing
 	doc = frappe.get_doc(
 		{
@@ -168,6 +172,8 @@ def ensure_resident(full_name, building, unit, room, user, **tags):
 			**tags,
 		}
 	).insert()
+	if user:
+		personal_data.record_consent(doc.name)
 	return doc.name
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from community_governance.utils.phone import is_mobile, normalize_phone
+from community_governance.utils.phone import is_mobile, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,19 @@ def test_is_mobile_distinguishes_landlines():
 	assert is_mobile("13812345678")
 	assert not is_mobile("010-12345678")
 	assert not is_mobile(None)
+
+
+@pytest.mark.parametrize(
+	"phone, masked",
+	[
+		("13812345678", "138****5678"),
+		("0571-88886666", "0571-****6666"),
+		("010-1234567", "010-****4567"),
+		(None, None),
+		("", None),
+	],
+)
+def test_masked_phone_keeps_only_what_a_caller_may_see(phone, masked):
+	assert mask_phone(phone) == masked
+	if phone:
+		assert phone not in mask_phone(phone)

@@ -3,7 +3,13 @@ decisions taken on them."""
 
 import frappe
 import frappe.sessions
-from community_governance.resident_pages import own_resident, require_login, script_messages, set_page
+from community_governance.resident_pages import (
+	own_resident,
+	require_consent,
+	require_login,
+	script_messages,
+	set_page,
+)
 from frappe import _
 from frappe.utils import format_date
 
@@ -30,6 +36,7 @@ def get_context(context):
 	set_page(context, _("Matters for Deliberation"))
 	context.script_messages = script_messages("Support this matter?")
 	context.resident = own_resident()
+	require_consent(context.resident)
 	if not context.resident:
 		return
 	context.open_matters = matters(OPEN_STATES, "creation desc")

@@ -1,7 +1,7 @@
 """我的积分: a resident's balance, what they earned in each section, and their statement."""
 
 from community_governance import ledger
-from community_governance.resident_pages import own_resident, require_login, set_page
+from community_governance.resident_pages import own_resident, require_consent, require_login, set_page
 from frappe import _
 from frappe.utils import format_date
 
@@ -15,6 +15,7 @@ def get_context(context):
 	require_login()
 	set_page(context, _("My Points"))
 	context.resident = own_resident()
+	require_consent(context.resident)
 	if not context.resident:
 		return
 	account = ledger.balance_of(context.resident.name)

@@ -4,7 +4,13 @@ import frappe
 import frappe.sessions
 from community_governance import ledger
 from community_governance.api.points import get_rewards
-from community_governance.resident_pages import own_resident, require_login, script_messages, set_page
+from community_governance.resident_pages import (
+	own_resident,
+	require_consent,
+	require_login,
+	script_messages,
+	set_page,
+)
 from frappe import _
 from frappe.utils import format_date
 
@@ -27,6 +33,7 @@ def get_context(context):
 	set_page(context, _("Redeem Points"))
 	context.script_messages = script_messages("Redeem {0} for {1} points?")
 	context.resident = own_resident()
+	require_consent(context.resident)
 	if not context.resident:
 		return
 	context.balance = ledger.balance_of(context.resident.name)["balance"]

@@ -4,6 +4,7 @@ from community_governance import ledger
 from community_governance.resident_pages import (
 	SERVICE_REQUEST_FORM_ROUTE,
 	own_resident,
+	require_consent,
 	require_login,
 	service_request_form_published,
 	set_page,
@@ -18,6 +19,7 @@ def get_context(context):
 	require_login()
 	set_page(context, _("Resident Services"), with_hub_link=False)
 	context.resident = own_resident()
+	require_consent(context.resident)
 	if not context.resident:
 		return
 	context.balance = ledger.balance_of(context.resident.name)["balance"]

@@ -33,7 +33,10 @@ class CareVisitPlan(Document):
 		next_due_date: DF.Date | None
 		notes: DF.SmallText | None
 		resident: DF.Link
+		resident_care_needs: DF.Data | None
+		resident_date_of_birth: DF.Date | None
 		resident_name: DF.Data | None
+		resident_phone: DF.Data | None
 		start_date: DF.Date
 		status: DF.Literal["Active", "Paused", "Ended"]
 		visit_count: DF.Int
@@ -123,3 +126,27 @@ class CareVisitPlan(Document):
 		self.is_overdue = int(
 			self.status == "Active" and care.is_overdue(getdate(self.next_due_date), getdate(nowdate()))
 		)
+
+	# The visitor's brief: the resident's personal data, shown to whoever may read this plan (its
+	# visitor, the grid's workers, admins) and never stored here, so it is never stale or copied.
+	@property
+	def resident_phone(self):
+		return self._resident_brief().phone
+
+	@property
+	def resident_date_of_birth(self):
+		return self._resident_brief().date_of_birth
+
+	@property
+	def resident_care_needs(self):
+		brief = self._resident_brief()
+		labels = [frappe.get_meta("Resident").get_label(tag) for tag in care.CARE_TAGS if brief.get(tag)]
+		return ", ".join(_(label) for label in labels)
+
+	def _resident_brief(self) -> frappe._dict:
+		if getattr(self, "_brief", None) is None or self._brief.get("name") != self.resident:
+			fields = ["name", "phone", "date_of_birth", *care.CARE_TAGS]
+			self._brief = (
+				self.resident and frappe.db.get_value("Resident", self.resident, fields, as_dict=True)
+			) or frappe._dict()
+		return self._brief

@@ -27,6 +27,8 @@ class CommunityGovernanceSettings(Document):
 		matter_support_needed: DF.Int
 		max_photo_size_mb: DF.Float
 		patrol_reminder_hour: DF.Int
+		personal_data_retention_months: DF.Int
+		privacy_notice_version: DF.Data | None
 		rectification_category: DF.Link | None
 		satisfied_rating: DF.Int
 	# end: auto-generated types

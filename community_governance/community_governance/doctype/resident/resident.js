@@ -16,3 +16,27 @@ frappe.ui.form.on("Resident", {
 		});
 	},
 });
+
+// A building captain sees the masked phone; to call, they reveal the number, and the reveal is logged.
+frappe.ui.form.on("Resident", {
+	refresh(frm) {
+		const personal = frappe.perm.has_perm("Resident", 1, "read");
+		const doorToDoor = frappe.perm.has_perm("Resident", 2, "read");
+		if (frm.is_new() || personal || !doorToDoor || !frm.doc.phone_masked) return;
+		frm.add_custom_button(__("Reveal to Call"), () => {
+			frappe
+				.xcall(
+					"community_governance.api.personal_data.reveal_phone",
+					{ resident: frm.doc.name },
+					"POST"
+				)
+				.then(({ phone }) => {
+					frappe.msgprint({
+						title: __("Phone of {0}", [frm.doc.full_name]),
+						message: `<a href="tel:${encodeURIComponent(phone)}">${frappe.utils.escape_html(phone)}</a>`,
+						indicator: "blue",
+					});
+				});
+		});
+	},
+});

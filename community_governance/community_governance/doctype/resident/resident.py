@@ -2,10 +2,12 @@
 # For license information, please see license.txt
 
 import frappe
+from community_governance import personal_data
 from community_governance.accounts import grant_role
 from community_governance.utils.phone import normalize_phone
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import nowdate
 
 
 class Resident(Document):
@@ -17,6 +19,7 @@ class Resident(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		anonymised_on: DF.Date | None
 		building: DF.Link
 		child_in_difficulty: DF.Check
 		community: DF.Link | None
@@ -27,8 +30,13 @@ class Resident(Document):
 		has_disability: DF.Check
 		household: DF.Data | None
 		is_volunteer: DF.Check
+		left_on: DF.Date | None
+		needs_visit: DF.Check
 		party_member: DF.Check
 		phone: DF.Data | None
+		phone_masked: DF.Data | None
+		privacy_consent_on: DF.Datetime | None
+		privacy_notice_version: DF.Data | None
 		room: DF.Data | None
 		special_care: DF.Check
 		status: DF.Literal["Active", "Moved Out", "Deceased"]
@@ -41,6 +49,8 @@ class Resident(Document):
 		self.validate_phone()
 		self.validate_unit()
 		self.validate_user()
+		self.set_left_on()
+		personal_data.set_door_to_door_fields(self)
 
 	def strip_names(self):
 		for fieldname in ("full_name", "unit", "room", "household"):
@@ -85,6 +95,13 @@ class Resident(Document):
 				),
 				title=_("User Taken"),
 			)
+
+	def set_left_on(self):
+		"""The day a resident moved out or died starts the retention period; back to Active clears it."""
+		if self.status == personal_data.ACTIVE:
+			self.left_on = None
+		elif not self.left_on:
+			self.left_on = nowdate()
 
 	def on_update(self):
 		grant_role(self.user, "Resident")
