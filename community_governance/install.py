@@ -25,6 +25,10 @@ SETTINGS_DEFAULTS = {
 	"default_quorum_percent": 50,
 	"default_passing_threshold": 50,
 	"low_evaluation_score": 3,
+	"sla_clock": "Calendar Hours",
+	"working_days": "1,2,3,4,5",
+	"work_day_start": "09:00:00",
+	"work_day_end": "18:00:00",
 }
 
 

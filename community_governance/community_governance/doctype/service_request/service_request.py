@@ -6,7 +6,7 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import kpi, points, scope, sla
+from community_governance import kpi, points, scope, sla, work_calendar
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
@@ -392,7 +392,9 @@ class ServiceRequest(Document):
 				self.followed_up_by, self.follow_up_on = frappe.session.user, now
 		if self.workflow_state == "Reopened":
 			self.reopen_count = cint(self.reopen_count) + 1
-			self.response_due, self.resolution_due = sla.deadlines(now, self.targets())
+			self.response_due, self.resolution_due = sla.deadlines(
+				now, self.targets(), work_calendar.working_time()
+			)
 			self.clear_resolution()
 
 	def keep_filing_deadlines(self):
@@ -413,7 +415,7 @@ class ServiceRequest(Document):
 	def start_clock(self, filed):
 		targets = self.targets()
 		self.response_hours, self.resolution_hours = targets.response_hours, targets.resolution_hours
-		self.response_due, self.resolution_due = sla.deadlines(filed, targets)
+		self.response_due, self.resolution_due = sla.deadlines(filed, targets, work_calendar.working_time())
 		# fixed at filing: the rates judge every request against these, whatever happens later
 		self.response_due_from_filing, self.resolution_due_from_filing = (
 			self.response_due,
@@ -493,7 +495,12 @@ class ServiceRequest(Document):
 		)
 		self.escalation_level, self.current_owner = to_level, owner
 		self.response_due, self.resolution_due = sla.renewed_deadlines(
-			kind, now, self.targets(), self.get_datetime("response_due"), self.get_datetime("resolution_due")
+			kind,
+			now,
+			self.targets(),
+			self.get_datetime("response_due"),
+			self.get_datetime("resolution_due"),
+			work_calendar.working_time(),
 		)
 		self.flags.managed_update = True
 		self.flags.ignore_permissions = True
