@@ -11,7 +11,7 @@ from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
 from frappe.model.document import Document
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, cstr, flt, get_datetime, now_datetime
 
 FILING_FIELDS = (
 	"subject",
@@ -226,10 +226,34 @@ class ServiceRequest(Document):
 		if self.flags.managed_update:
 			return
 		allowed = self.fields_the_user_may_change(before)
+		kept = []
 		for fieldname in MANAGED_FIELDS + WORKER_FIELDS + HANDLER_FIELDS:
 			if fieldname not in allowed:
+				if self.differs_from(before, fieldname):
+					kept.append(_(self.meta.get_label(fieldname)))
 				self.set(fieldname, before.get(fieldname))
 		self.set("escalations", [row.as_dict() for row in before.escalations])
+		if kept:
+			# the save goes on with the rest; the user learns what was not theirs to change
+			frappe.msgprint(
+				_("You may not change these fields, so they were kept as they were: {0}.").format(
+					", ".join(kept)
+				),
+				title=_("Some Changes Not Saved"),
+				indicator="orange",
+			)
+
+	def differs_from(self, before, fieldname: str) -> bool:
+		new, old = self.get(fieldname), before.get(fieldname)
+		if not new and not old:
+			return False
+		fieldtype = self.meta.get_field(fieldname).fieldtype
+		if fieldtype in ("Int", "Check", "Float"):
+			return flt(new) != flt(old)
+		if fieldtype == "Datetime" and new and old:
+			# a form shows and sends a time to the second
+			return get_datetime(new).replace(microsecond=0) != get_datetime(old).replace(microsecond=0)
+		return cstr(new) != cstr(old)
 
 	def fields_the_user_may_change(self, before) -> set[str]:
 		user = frappe.session.user
@@ -296,6 +320,14 @@ class ServiceRequest(Document):
 			self.validate_assignee()  # re-dispatch to someone else
 		if self.is_moving_to("Accepted") and self.previous_state == "Open":
 			self.handler = frappe.session.user  # a micro-wish claimed from the board
+		if self.is_moving_to("Resolved") and frappe.session.user != self.handler:
+			frappe.throw(
+				_("Only the handler of the request ({0}) can resolve it.").format(
+					self.handler or _("nobody yet")
+				),
+				frappe.PermissionError,
+				title=_("Not the Handler"),
+			)
 		if self.is_moving_to("Resolved") and not (self.resolution_note or "").strip():
 			frappe.throw(
 				_("Describe what was done before resolving the request."), title=_("Result Note Missing")

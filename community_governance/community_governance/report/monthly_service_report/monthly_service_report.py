@@ -163,7 +163,7 @@ def category_field(index: int) -> str:
 	return f"category_{index + 1}"
 
 
-def get_columns(categories: list[str]) -> list[dict]:
+def get_columns(categories: list[str] = ()) -> list[dict]:
 	definitions = kpi.definitions()
 	columns = [
 		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 70},
