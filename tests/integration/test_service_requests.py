@@ -386,7 +386,7 @@ def test_a_direct_state_change_must_follow_the_workflow(world):
 	as_user(world.users["captain1"])
 	doc = frappe.get_doc(DOCTYPE, name)
 	doc.workflow_state = "Resolved"
-	with pytest.raises(frappe.ValidationError):
+	with pytest.raises(frappe.PermissionError, match="Only the handler"):
 		doc.save()
 	assert state(name) == "Open"
 

@@ -236,18 +236,22 @@ def download_pdf(month: str | None = None):
 	from frappe.utils.pdf import get_pdf
 
 	first = month_of({"month": month})
+	html = render_html(first)
+	frappe.local.response.filename = f"monthly-service-report-{first.strftime('%Y-%m')}.pdf"
+	frappe.local.response.filecontent = get_pdf(html, {"orientation": "Landscape"})
+	frappe.local.response.type = "pdf"
+
+
+def render_html(first: date) -> str:
+	"""The printed report: what the PDF shows."""
 	report = build(first, current_time())
-	html = frappe.render_template(
+	return frappe.render_template(
 		"community_governance/templates/print/monthly_service_report.html",
 		{
 			"report": report,
-			"columns": get_columns(report["categories"]),
 			"month_label": first.strftime("%Y-%m"),
 			"definitions": kpi.definitions(),
 			"generated_on": current_time().strftime("%Y-%m-%d %H:%M"),
 			"street": frappe.db.get_value("Grid", {"level": "Street"}, "grid_name"),
 		},
 	)
-	frappe.local.response.filename = f"monthly-service-report-{first.strftime('%Y-%m')}.pdf"
-	frappe.local.response.filecontent = get_pdf(html, {"orientation": "Landscape"})
-	frappe.local.response.type = "pdf"
