@@ -413,8 +413,8 @@ RAW_KPI = """
 		round(100 * sum(responded_on <= response_due_from_filing)
 			/ nullif(sum(responded_on is not null or response_due_from_filing < %(now)s), 0), 1)
 			as response_rate,
-		sum(solved in ('Yes', 'No')) as answered,
-		round(100 * sum(solved = 'Yes') / nullif(sum(solved in ('Yes', 'No')), 0), 1) as resolution_rate,
+		sum(coalesce(solved, '') in ('Yes', 'No')) as answered,
+		round(100 * sum(solved = 'Yes') / nullif(sum(coalesce(solved, '') in ('Yes', 'No')), 0), 1) as resolution_rate,
 		sum(workflow_state != 'Rejected' and (workflow_state in ('Resolved', 'Closed')
 			or resolution_due_from_filing < %(now)s)) as due_resolution,
 		round(100 * sum(workflow_state in ('Resolved', 'Closed') and resolved_on <= resolution_due_from_filing)
