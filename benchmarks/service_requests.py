@@ -30,6 +30,7 @@ BENCH = os.path.expanduser(os.environ.get("FRAPPE_BENCH", "~/frappe-bench"))
 SITES_PATH = os.path.join(BENCH, "sites")
 
 import frappe
+from community_governance import kpi
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 DOCTYPE = "Service Request"
@@ -85,10 +86,14 @@ FIELDS = (
 	"sla_status",
 	"response_due",
 	"resolution_due",
+	"response_due_from_filing",
+	"resolution_due_from_filing",
 	"response_hours",
 	"resolution_hours",
 	"rating",
+	"solved",
 	"dispatched_on",
+	"responded_on",
 	"accepted_on",
 	"resolved_on",
 	"rated_on",
@@ -301,6 +306,8 @@ def request_row(rng, street, now, index, filed, category, priority, response_hou
 		resolution_hours=resolution_hours,
 		response_due=filed + timedelta(hours=response_hours),
 		resolution_due=filed + timedelta(hours=resolution_hours),
+		response_due_from_filing=filed + timedelta(hours=response_hours),
+		resolution_due_from_filing=filed + timedelta(hours=resolution_hours),
 		responded_on_time=0,
 		resolved_on_time=0,
 		satisfied=0,
@@ -321,7 +328,9 @@ def request_row(rng, street, now, index, filed, category, priority, response_hou
 		row["handler"] = handler_for(rng, street, building)
 	if state == "Rejected":
 		hours = min(lognormal_hours(rng, 0.3 * response_hours, 0.9), elapsed)
-		row.update(rejected_on=at(hours), rejection_reason="Not a matter for the community")
+		row.update(
+			rejected_on=at(hours), responded_on=at(hours), rejection_reason="Not a matter for the community"
+		)
 		row["responded_on_time"] = int(hours <= response_hours)
 		last_step = at(hours)
 	if state in ("Dispatched", "Accepted", "Resolved", "Closed", "Reopened"):
@@ -331,6 +340,7 @@ def request_row(rng, street, now, index, filed, category, priority, response_hou
 		if state != "Dispatched":
 			row.update(
 				accepted_on=at(accept),
+				responded_on=at(accept),
 				hours_to_accept=accept,
 				responded_on_time=int(accept <= response_hours),
 			)
@@ -352,11 +362,13 @@ def request_row(rng, street, now, index, filed, category, priority, response_hou
 		row["rated_on"] = at(rated)
 		last_step = at(rated)
 		if state == "Closed":
-			row.update(rating=weighted(rng, RATINGS), satisfied=1, closed_on=at(rated))
+			row.update(rating=weighted(rng, RATINGS), solved="Yes", satisfied=1, closed_on=at(rated))
 			row["reopen_count"] = int(rng.random() < 0.04)  # reopened once, then satisfied
 		else:
 			reopened = at(rated)
-			row.update(rating=rng.choice((1, 2)), reopened_on=reopened, reopen_count=1)
+			row.update(rating=rng.choice((1, 2)), solved="No", reopened_on=reopened, reopen_count=1)
+			# a reopened request is unresolved until it is resolved again
+			row.update(resolved_on=None, resolved_on_time=0, hours_to_resolve=0)
 			row["response_due"] = reopened + timedelta(hours=response_hours)
 			row["resolution_due"] = reopened + timedelta(hours=resolution_hours)
 	if state in FINAL_STATES:
@@ -397,11 +409,19 @@ def handler_for(rng, street, building) -> str | None:
 RAW_KPI = """
 	select {group} as `group`,
 		count(*) as volume,
-		round(100 * sum(responded_on_time) / count(*), 1) as response_rate,
-		round(100 * sum(resolved_on_time) / nullif(count(*) - sum(workflow_state = 'Rejected'), 0), 1)
-			as resolution_rate,
-		round(100 * sum(satisfied) / nullif(count(rated_on), 0), 1) as satisfaction_rate,
-		count(rated_on) as rated,
+		sum(responded_on is not null or response_due_from_filing < %(now)s) as due_response,
+		round(100 * sum(responded_on <= response_due_from_filing)
+			/ nullif(sum(responded_on is not null or response_due_from_filing < %(now)s), 0), 1)
+			as response_rate,
+		sum(coalesce(solved, '') in ('Yes', 'No')) as answered,
+		round(100 * sum(solved = 'Yes') / nullif(sum(coalesce(solved, '') in ('Yes', 'No')), 0), 1) as resolution_rate,
+		sum(workflow_state != 'Rejected' and (workflow_state in ('Resolved', 'Closed')
+			or resolution_due_from_filing < %(now)s)) as due_resolution,
+		round(100 * sum(workflow_state in ('Resolved', 'Closed') and resolved_on <= resolution_due_from_filing)
+			/ nullif(sum(workflow_state != 'Rejected' and (workflow_state in ('Resolved', 'Closed')
+			or resolution_due_from_filing < %(now)s)), 0), 1) as on_time_resolution_rate,
+		round(100 * sum(rating >= %(threshold)s) / nullif(sum(rating >= 1), 0), 1) as satisfaction_rate,
+		sum(rating >= 1) as rated,
 		round(sum(hours_to_accept) / nullif(count(accepted_on), 0), 2) as avg_hours_to_accept,
 		round(sum(hours_to_resolve) / nullif(count(resolved_on), 0), 2) as avg_hours_to_resolve,
 		sum(workflow_state = 'Closed') as closed,
@@ -429,6 +449,8 @@ def raw_kpi(group_by: str, filters: dict, full_scan: bool = False) -> list[dict]
 			"to_time": get_datetime(filters["to_date"]).replace(
 				hour=23, minute=59, second=59, microsecond=999999
 			),
+			"now": now_datetime(),
+			"threshold": kpi.satisfied_rating(),
 		},
 		as_dict=True,
 	)
@@ -503,7 +525,12 @@ def time_kpi(user: str, repeat: int) -> dict:
 	results["explain_report"] = explain(*group["sql"]) if group["sql"] else []
 	results["explain_raw"] = explain(
 		RAW_KPI.format(group="`community`", hint=""),
-		{"from_time": get_datetime(filters["from_date"]), "to_time": get_datetime(filters["to_date"])},
+		{
+			"from_time": get_datetime(filters["from_date"]),
+			"to_time": get_datetime(filters["to_date"]),
+			"now": now_datetime(),
+			"threshold": kpi.satisfied_rating(),
+		},
 	)
 	frappe.set_user("Administrator")
 	return results

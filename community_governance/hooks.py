@@ -121,6 +121,13 @@ doc_events["Service Request"] = {
 		"community_governance.care_visits.sync_request_status",
 	]
 }
+# a file named like a photo must hold an image before Frappe's upload reads it as one
+# (the desk calls it by its short name)
+override_whitelisted_methods = {
+	"upload_file": "community_governance.uploads.upload_file",
+	"frappe.handler.upload_file": "community_governance.uploads.upload_file",
+}
+
 doc_events["File"] = {
 	"validate": "community_governance.community_governance.doctype.service_request.service_request.validate_attachment"
 }

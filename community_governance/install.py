@@ -27,6 +27,10 @@ SETTINGS_DEFAULTS = {
 	"low_evaluation_score": 3,
 	"privacy_notice_version": "2026-1",
 	"personal_data_retention_months": 24,
+	"sla_clock": "Calendar Hours",
+	"working_days": "1,2,3,4,5",
+	"work_day_start": "09:00:00",
+	"work_day_end": "18:00:00",
 }
 
 

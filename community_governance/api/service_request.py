@@ -6,7 +6,7 @@ these calls and a plain REST save of the same change behave alike.
 """
 
 import frappe
-from community_governance import shared_records
+from community_governance import kpi, shared_records
 from community_governance.community_governance.doctype.service_request.service_request import ServiceRequest
 from frappe import _
 from frappe.model.workflow import get_transitions
@@ -103,20 +103,46 @@ def resolve(name: str, note: str, photo: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def rate(name: str, rating: int, comment: str | None = None) -> dict:
-	"""评价: the requester rates a resolved request; an unsatisfied rating reopens it."""
-	return _take_action(name, _outcome(rating), rating=cint(rating), rating_comment=comment)
+def rate(name: str, rating: int, solved: int | str | None = None, comment: str | None = None) -> dict:
+	"""评价: the requester answers "was your problem solved?" (``solved`` 1 or 0; omitted, it follows
+	the rating) and rates the handling from 5 (very satisfied) to 1 (very dissatisfied). Solved closes
+	the request, not solved reopens it."""
+	answer = _answer(rating, solved)
+	return _take_action(name, _outcome(answer), rating=cint(rating), solved=answer, rating_comment=comment)
 
 
 @frappe.whitelist(methods=["POST"])
-def follow_up(name: str, rating: int, note: str | None = None) -> dict:
-	"""回访: a worker other than the handler calls the resident and records their rating."""
-	return _take_action(name, _outcome(rating), rating=cint(rating), follow_up_note=note)
+def follow_up(name: str, rating: int, solved: int | str | None = None, note: str | None = None) -> dict:
+	"""回访: a worker other than the handler calls the resident and records their two answers."""
+	refuse_handlers_own_call(name)
+	answer = _answer(rating, solved)
+	return _take_action(name, _outcome(answer), rating=cint(rating), solved=answer, follow_up_note=note)
 
 
-def _outcome(rating: int) -> str:
+def refuse_handlers_own_call(name: str) -> None:
+	if frappe.db.get_value(DOCTYPE, name, "handler") == frappe.session.user:
+		frappe.throw(
+			_("You handled request {0}: the follow-up call must be made by someone else.").format(name),
+			frappe.PermissionError,
+			title=_("Follow-up by Handler"),
+		)
+
+
+# what a client may send for "solved?"
+YES, NO = ("1", "yes", "true"), ("0", "no", "false")
+
+
+def _answer(rating: int, solved: int | str | None) -> str:
 	rating = cint(rating)
 	if not 1 <= rating <= 5:
 		frappe.throw(_("A rating is a whole number from 1 to 5."), title=_("Invalid Rating"))
-	threshold = cint(frappe.db.get_single_value("Community Governance Settings", "satisfied_rating")) or 3
-	return "Close" if rating >= threshold else "Reopen"
+	if solved is None or str(solved).strip() == "":
+		return kpi.solved_from_rating(rating, kpi.satisfied_rating())
+	text = str(solved).strip().lower()
+	if text not in YES + NO:
+		frappe.throw(_("Solved is 1 (yes) or 0 (no)."), title=_("Invalid Answer"))
+	return "Yes" if text in YES else "No"
+
+
+def _outcome(answer: str) -> str:
+	return "Close" if answer == "Yes" else "Reopen"

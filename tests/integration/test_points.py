@@ -372,7 +372,7 @@ def test_a_reward_costs_whole_points(world):
 # --- earning by service ----------------------------------------------------------------------
 
 
-def close_request_handled_by_volunteer(world, rating):
+def close_request_handled_by_volunteer(world, rating, solved=None):
 	as_user(world.users["resident1"])
 	request = frappe.get_doc(
 		{
@@ -385,7 +385,7 @@ def close_request_handled_by_volunteer(world, rating):
 		("captain1", sr_api.dispatch, (world.users["volunteer"],)),
 		("volunteer", sr_api.accept, ()),
 		("volunteer", sr_api.resolve, ("Carried them up",)),
-		("resident1", sr_api.rate, (rating,)),
+		("resident1", sr_api.rate, (rating, solved)),
 	):
 		as_user(world.users[user_key])
 		call(request.name, *args)
@@ -409,6 +409,15 @@ def test_an_unsatisfied_rating_earns_nothing(world):
 	assert request.workflow_state == "Reopened"
 	assert balance(world, "volunteer")["balance"] == start
 	assert not ledger_rows(request)
+
+
+def test_solved_but_unsatisfied_closes_without_points(world):
+	"""Solved closes the request whatever the rating; the volunteer's points still need a satisfied one."""
+	start = balance(world, "volunteer")["balance"]
+	request = close_request_handled_by_volunteer(world, 2, solved=1)
+	assert (request.workflow_state, request.solved, request.satisfied) == ("Closed", "Yes", 0)
+	assert balance(world, "volunteer")["balance"] == start
+	assert not ledger_rows(request) and not request.points_awarded
 
 
 # --- concurrency: separate connections through the real server ---------------------------------

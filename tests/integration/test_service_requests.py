@@ -73,7 +73,7 @@ def test_whole_loop_with_assignment_and_notifications(world):
 	assert frappe.db.exists("Notification Log", {"document_name": name, "for_user": world.users["resident1"]})
 	assert not frappe.db.exists("ToDo", {"reference_name": name, "status": "Open"})
 
-	run_as(world, "resident1", api.rate, name, 5, "Quick, thank you")
+	run_as(world, "resident1", api.rate, name, 5, comment="Quick, thank you")
 	doc = frappe.get_doc(DOCTYPE, name)
 	assert doc.workflow_state == "Closed" and doc.satisfied and doc.closed_on and doc.sla_status == "Met"
 	assert doc.rating == 5 and not doc.followed_up_by
@@ -89,7 +89,7 @@ def resolved_request(world, handler="cw1"):
 
 def test_an_unsatisfied_rating_reopens_the_request(world):
 	name = resolved_request(world)
-	run_as(world, "resident1", api.rate, name, 2, "Still dark")
+	run_as(world, "resident1", api.rate, name, 2, comment="Still dark")
 	doc = frappe.get_doc(DOCTYPE, name)
 	assert doc.workflow_state == "Reopened" and doc.reopen_count == 1 and not doc.satisfied
 	run_as(world, "gw11", api.dispatch, name, world.users["cw1"])
@@ -107,7 +107,7 @@ def test_a_rating_saved_through_the_form_also_decides_the_outcome(world):
 
 def test_follow_up_call_by_another_worker(world):
 	name = resolved_request(world)
-	run_as(world, "gw11", api.follow_up, name, 4, "Resident is satisfied")
+	run_as(world, "gw11", api.follow_up, name, 4, note="Resident is satisfied")
 	doc = frappe.get_doc(DOCTYPE, name)
 	assert doc.workflow_state == "Closed"
 	assert doc.followed_up_by == world.users["gw11"] and doc.follow_up_note == "Resident is satisfied"
@@ -115,9 +115,87 @@ def test_follow_up_call_by_another_worker(world):
 
 def test_the_handler_cannot_make_the_follow_up_call(world):
 	name = resolved_request(world)
-	with pytest.raises(frappe.PermissionError):
+	with pytest.raises(frappe.PermissionError, match="must be made by someone else"):
 		run_as(world, "cw1", api.follow_up, name, 5)
 	assert state(name) == "Resolved"
+
+
+# --- two answers: solved? and how satisfied -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+	"rating, solved, outcome, answer, satisfied",
+	[
+		(1, 1, "Closed", "Yes", 0),  # solved, but not satisfied with how
+		(5, 0, "Reopened", "No", 1),  # pleasant, but the problem is still there
+		(3, None, "Closed", "Yes", 1),  # no answer: the satisfied rating or more means solved
+		(2, None, "Reopened", "No", 0),
+		(4, "0", "Reopened", "No", 1),
+		(2, "yes", "Closed", "Yes", 0),
+	],
+)
+def test_the_solved_answer_decides_and_the_rating_is_kept_apart(
+	world, rating, solved, outcome, answer, satisfied
+):
+	name = resolved_request(world)
+	run_as(world, "resident1", api.rate, name, rating, solved)
+	doc = frappe.get_doc(DOCTYPE, name)
+	assert (doc.workflow_state, doc.solved, doc.satisfied, doc.rating) == (outcome, answer, satisfied, rating)
+
+
+def test_a_follow_up_call_records_both_answers(world):
+	name = resolved_request(world)
+	run_as(world, "gw11", api.follow_up, name, 2, 1, "Fixed, but it took long")
+	doc = frappe.get_doc(DOCTYPE, name)
+	assert (doc.workflow_state, doc.solved, doc.satisfied) == ("Closed", "Yes", 0)
+	assert doc.followed_up_by == world.users["gw11"] and doc.follow_up_note == "Fixed, but it took long"
+
+
+@pytest.mark.parametrize("solved", ["maybe", 2, "-1"])
+def test_a_solved_answer_other_than_one_or_zero_is_refused(world, solved):
+	name = resolved_request(world)
+	with pytest.raises(frappe.ValidationError, match="1 \\(yes\\) or 0 \\(no\\)"):
+		run_as(world, "resident1", api.rate, name, 5, solved)
+	assert state(name) == "Resolved"
+
+
+def test_a_form_save_with_solved_no_reopens_whatever_the_rating(world):
+	name = resolved_request(world)
+	as_user(world.users["resident1"])
+	doc = frappe.get_doc(DOCTYPE, name)
+	doc.update({"rating": 5, "solved": "No"})
+	doc.save()
+	assert frappe.db.get_value(DOCTYPE, name, ["workflow_state", "solved"]) == ("Reopened", "No")
+
+
+def test_a_reopened_request_is_unresolved_until_resolved_again(world):
+	name = resolved_request(world)
+	resolved = frappe.db.get_value(DOCTYPE, name, ["resolved_on", "resolved_on_time"], as_dict=True)
+	assert resolved.resolved_on and resolved.resolved_on_time
+	run_as(world, "resident1", api.rate, name, 4, 0)
+	doc = frappe.get_doc(DOCTYPE, name)
+	assert doc.workflow_state == "Reopened"
+	assert (doc.resolved_on, doc.resolved_on_time, doc.hours_to_resolve) == (None, 0, 0)
+	assert doc.sla_status in ("On Track", "Overdue")
+	# resolved again after the target from filing: the last resolution is late
+	filed = get_datetime(doc.creation) - timedelta(hours=50)
+	frappe.db.set_value(
+		DOCTYPE,
+		name,
+		{
+			"creation": filed,
+			"response_due_from_filing": filed + timedelta(hours=4),
+			"resolution_due_from_filing": filed + timedelta(hours=48),
+		},
+		update_modified=False,
+	)
+	run_as(world, "gw11", api.dispatch, name, world.users["cw1"])
+	run_as(world, "cw1", api.accept, name)
+	run_as(world, "cw1", api.resolve, name, "Replaced the whole fitting")
+	doc = frappe.get_doc(DOCTYPE, name)
+	assert doc.workflow_state == "Resolved" and doc.resolved_on and not doc.resolved_on_time
+	assert doc.hours_to_resolve >= 50 and doc.sla_status == "Missed"
+	assert doc.responded_on_time  # the first response was in time and still counts
 
 
 def test_staff_file_on_a_residents_behalf_with_the_channel(world):
@@ -308,7 +386,7 @@ def test_a_direct_state_change_must_follow_the_workflow(world):
 	as_user(world.users["captain1"])
 	doc = frappe.get_doc(DOCTYPE, name)
 	doc.workflow_state = "Resolved"
-	with pytest.raises(frappe.ValidationError):
+	with pytest.raises(frappe.PermissionError, match="Only the handler"):
 		doc.save()
 	assert state(name) == "Open"
 
@@ -462,7 +540,10 @@ def test_the_loop_over_rest_as_each_user(world, server):
 	assert seen["resolution_due"]
 
 	assert post("resident1", "rate", rating=9).status_code == 417
-	assert post("resident1", "rate", rating=4, comment="Good").status_code == 200
+	assert post("resident1", "rate", rating=4, solved="perhaps").status_code == 417
+	assert post("cw1", "follow_up", rating=4).status_code == 403
+	assert "someone else" in post("cw1", "follow_up", rating=4).text
+	assert post("resident1", "rate", rating=4, solved=1, comment="Good").status_code == 200
 	assert resident.get(f"/api/resource/{DOCTYPE}/{name}").json()["data"]["workflow_state"] == "Closed"
 
 	other = server.session(world.users["resident2"], world.password)

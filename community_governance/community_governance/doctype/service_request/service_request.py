@@ -6,12 +6,12 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import attachments, points, scope, sla
+from community_governance import attachments, kpi, points, scope, sla, work_calendar
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
 from frappe.model.document import Document
-from frappe.utils import cint, flt, now_datetime
+from frappe.utils import cint, cstr, flt, get_datetime, now_datetime
 
 FILING_FIELDS = (
 	"subject",
@@ -27,10 +27,18 @@ FILING_FIELDS = (
 	"location",
 )
 # what each kind of user may change on a filed request; everything else stays as saved
-WORKER_FIELDS = (*FILING_FIELDS, "rejection_reason", "handler", "follow_up_note", "rating", "rating_comment")
+WORKER_FIELDS = (
+	*FILING_FIELDS,
+	"rejection_reason",
+	"handler",
+	"follow_up_note",
+	"rating",
+	"solved",
+	"rating_comment",
+)
 HANDLER_FIELDS = ("resolution_note", "resolution_photo")
-REQUESTER_FIELDS = ("rating", "rating_comment")
-FEEDBACK_FIELDS = ("rating", "rating_comment", "follow_up_note")
+REQUESTER_FIELDS = ("rating", "solved", "rating_comment")
+FEEDBACK_FIELDS = ("rating", "solved", "rating_comment", "follow_up_note")
 # written only by the app: timestamps, deadlines, escalation, metrics
 MANAGED_FIELDS = (
 	"current_owner",
@@ -38,10 +46,13 @@ MANAGED_FIELDS = (
 	"sla_status",
 	"response_due",
 	"resolution_due",
+	"response_due_from_filing",
+	"resolution_due_from_filing",
 	"response_hours",
 	"resolution_hours",
 	"dispatched_on",
 	"dispatched_by",
+	"responded_on",
 	"accepted_on",
 	"resolved_on",
 	"rated_on",
@@ -125,16 +136,20 @@ class ServiceRequest(Document):
 		requester_name: DF.Data | None
 		requester_user: DF.Link | None
 		resolution_due: DF.Datetime | None
+		resolution_due_from_filing: DF.Datetime | None
 		resolution_hours: DF.Float
 		resolution_note: DF.SmallText | None
 		resolution_photo: DF.AttachImage | None
 		resolved_on: DF.Datetime | None
 		resolved_on_time: DF.Check
+		responded_on: DF.Datetime | None
 		responded_on_time: DF.Check
 		response_due: DF.Datetime | None
+		response_due_from_filing: DF.Datetime | None
 		response_hours: DF.Float
 		satisfied: DF.Check
 		sla_status: DF.Literal["On Track", "Overdue", "Met", "Missed"]
+		solved: DF.Literal["", "Yes", "No"]
 		subject: DF.Data | None
 		unit: DF.Data | None
 		workflow_state: DF.Link | None
@@ -209,10 +224,34 @@ class ServiceRequest(Document):
 		if self.flags.managed_update:
 			return
 		allowed = self.fields_the_user_may_change(before)
+		kept = []
 		for fieldname in MANAGED_FIELDS + WORKER_FIELDS + HANDLER_FIELDS:
 			if fieldname not in allowed:
+				if self.differs_from(before, fieldname):
+					kept.append(_(self.meta.get_label(fieldname)))
 				self.set(fieldname, before.get(fieldname))
 		self.set("escalations", [row.as_dict() for row in before.escalations])
+		if kept:
+			# the save goes on with the rest; the user learns what was not theirs to change
+			frappe.msgprint(
+				_("You may not change these fields, so they were kept as they were: {0}.").format(
+					", ".join(kept)
+				),
+				title=_("Some Changes Not Saved"),
+				indicator="orange",
+			)
+
+	def differs_from(self, before, fieldname: str) -> bool:
+		new, old = self.get(fieldname), before.get(fieldname)
+		if not new and not old:
+			return False
+		fieldtype = self.meta.get_field(fieldname).fieldtype
+		if fieldtype in ("Int", "Check", "Float"):
+			return flt(new) != flt(old)
+		if fieldtype == "Datetime" and new and old:
+			# a form shows and sends a time to the second
+			return get_datetime(new).replace(microsecond=0) != get_datetime(old).replace(microsecond=0)
+		return cstr(new) != cstr(old)
 
 	def fields_the_user_may_change(self, before) -> set[str]:
 		user = frappe.session.user
@@ -253,15 +292,17 @@ class ServiceRequest(Document):
 		return self.workflow_state == state and self.previous_state != state
 
 	def apply_rating_outcome(self):
-		"""A rating on a resolved request decides what happens next: satisfied closes it, unsatisfied
-		reopens it, whoever gives the rating and however it arrives (API, form or web form)."""
-		if (
-			self.previous_state != "Resolved"
-			or not self.rating
-			or self.workflow_state not in ("Resolved", None)
-		):
+		"""The resident's answers on a resolved request decide what happens next: "solved" closes it
+		whatever the rating, "not solved" reopens it, whoever records them and however they arrive (API,
+		form or web form). Given only a rating, the answer follows it: the satisfied rating or more means
+		solved. A form keeps the answers of an earlier round, so only a changed answer counts."""
+		if self.previous_state != "Resolved" or self.workflow_state not in ("Resolved", None):
 			return
-		self.workflow_state = "Closed" if cint(self.rating) >= self.satisfied_rating() else "Reopened"
+		if not (self.has_value_changed("rating") or self.has_value_changed("solved")):
+			return
+		if not self.has_value_changed("solved") or not self.solved:
+			self.solved = kpi.solved_from_rating(self.rating, kpi.satisfied_rating())
+		self.workflow_state = "Closed" if self.solved == "Yes" else "Reopened"
 
 	def validate_step(self):
 		if self.is_moving_to("Dispatched"):
@@ -270,6 +311,14 @@ class ServiceRequest(Document):
 			self.validate_assignee()  # re-dispatch to someone else
 		if self.is_moving_to("Accepted") and self.previous_state == "Open":
 			self.handler = frappe.session.user  # a micro-wish claimed from the board
+		if self.is_moving_to("Resolved") and frappe.session.user != self.handler:
+			frappe.throw(
+				_("Only the handler of the request ({0}) can resolve it.").format(
+					self.handler or _("nobody yet")
+				),
+				frappe.PermissionError,
+				title=_("Not the Handler"),
+			)
 		if self.is_moving_to("Resolved") and not (self.resolution_note or "").strip():
 			frappe.throw(
 				_("Describe what was done before resolving the request."), title=_("Result Note Missing")
@@ -312,14 +361,17 @@ class ServiceRequest(Document):
 				_("The follow-up call is made by someone other than the handler."),
 				title=_("Follow-up by Handler"),
 			)
-		satisfied = rating >= self.satisfied_rating()
-		if self.workflow_state == "Closed" and not satisfied:
+		if not self.solved:
+			self.solved = kpi.solved_from_rating(rating, kpi.satisfied_rating())
+		if self.workflow_state == "Closed" and self.solved != "Yes":
 			frappe.throw(
-				_("An unsatisfied rating reopens the request; it cannot close it."), title=_("Invalid Rating")
+				_("A request the resident says is not solved reopens; it cannot close."),
+				title=_("Invalid Answer"),
 			)
-		if self.workflow_state == "Reopened" and satisfied:
+		if self.workflow_state == "Reopened" and self.solved == "Yes":
 			frappe.throw(
-				_("A satisfied rating closes the request; it does not reopen it."), title=_("Invalid Rating")
+				_("A request the resident says is solved closes; it does not reopen."),
+				title=_("Invalid Answer"),
 			)
 
 	def record_step(self):
@@ -329,6 +381,7 @@ class ServiceRequest(Document):
 			return
 		if not self.previous_state or self.previous_state == self.workflow_state:
 			return
+		self.keep_filing_deadlines()
 		stamp = {
 			"Dispatched": "dispatched_on",
 			"Accepted": "accepted_on",
@@ -347,25 +400,50 @@ class ServiceRequest(Document):
 				self.dispatched_on = now
 			if not self.hours_to_accept:
 				self.hours_to_accept = sla.hours_between(filed, now)
-				self.responded_on_time = self.hours_to_accept <= flt(self.response_hours)
-		elif self.workflow_state == "Rejected":
-			self.responded_on_time = sla.hours_between(filed, now) <= flt(self.response_hours)
+		if self.workflow_state in ("Accepted", "Rejected") and not self.responded_on:
+			# the first response counts: accepted, claimed, or rejected with a reason
+			self.responded_on = now
+			self.responded_on_time = now <= self.get_datetime("response_due_from_filing")
 		elif self.workflow_state == "Resolved":
+			# the last resolution counts, against the target from filing
 			self.hours_to_resolve = sla.hours_between(filed, now)
-			self.resolved_on_time = self.hours_to_resolve <= flt(self.resolution_hours)
+			self.resolved_on_time = now <= self.get_datetime("resolution_due_from_filing")
 		elif self.workflow_state in ("Closed", "Reopened"):
 			self.rated_on = now
-			self.satisfied = self.workflow_state == "Closed"
+			self.satisfied = cint(self.rating) >= kpi.satisfied_rating()
 			if frappe.session.user != self.requester_user:
 				self.followed_up_by, self.follow_up_on = frappe.session.user, now
 		if self.workflow_state == "Reopened":
 			self.reopen_count = cint(self.reopen_count) + 1
-			self.response_due, self.resolution_due = sla.deadlines(now, self.targets())
+			self.response_due, self.resolution_due = sla.deadlines(
+				now, self.targets(), work_calendar.working_time()
+			)
+			self.clear_resolution()
+
+	def keep_filing_deadlines(self):
+		# requests filed before the deadlines from filing were stored get them from their targets
+		if not self.response_due_from_filing or not self.resolution_due_from_filing:
+			targets = sla.Targets(flt(self.response_hours), flt(self.resolution_hours))
+			self.response_due_from_filing, self.resolution_due_from_filing = sla.deadlines(
+				self.get_datetime("creation"), targets
+			)
+
+	def clear_resolution(self):
+		"""A reopened request is unresolved until it is resolved again: nothing of the resolution the
+		resident turned down counts any more."""
+		self.resolved_on = None
+		self.resolved_on_time = 0
+		self.hours_to_resolve = 0
 
 	def start_clock(self, filed):
 		targets = self.targets()
 		self.response_hours, self.resolution_hours = targets.response_hours, targets.resolution_hours
-		self.response_due, self.resolution_due = sla.deadlines(filed, targets)
+		self.response_due, self.resolution_due = sla.deadlines(filed, targets, work_calendar.working_time())
+		# fixed at filing: the rates judge every request against these, whatever happens later
+		self.response_due_from_filing, self.resolution_due_from_filing = (
+			self.response_due,
+			self.resolution_due,
+		)
 		self.escalation_level = "Grid"
 		self.current_owner = responsible_user(
 			self.grid or frappe.db.get_value("Building", self.building, "grid")
@@ -440,7 +518,12 @@ class ServiceRequest(Document):
 		)
 		self.escalation_level, self.current_owner = to_level, owner
 		self.response_due, self.resolution_due = sla.renewed_deadlines(
-			kind, now, self.targets(), self.get_datetime("response_due"), self.get_datetime("resolution_due")
+			kind,
+			now,
+			self.targets(),
+			self.get_datetime("response_due"),
+			self.get_datetime("resolution_due"),
+			work_calendar.working_time(),
 		)
 		self.flags.managed_update = True
 		self.flags.ignore_permissions = True
@@ -474,9 +557,6 @@ class ServiceRequest(Document):
 			frappe.get_cached_doc("Service Request Category", self.category).targets if self.category else []
 		)
 		return sla.targets_for(self.priority, [row.as_dict() for row in rows], default)
-
-	def satisfied_rating(self) -> int:
-		return cint(frappe.db.get_single_value("Community Governance Settings", "satisfied_rating")) or 3
 
 	def get_datetime(self, fieldname):
 		value = self.get(fieldname)
