@@ -20,6 +20,7 @@ from pypika.terms import LiteralValue
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 from frappe.query_builder import Criterion
 
 SEES_ALL_ROLES = frozenset({"System Manager", "Street Office Admin"})
@@ -340,6 +341,23 @@ def child_query_condition(user: str | None = None, doctype: str | None = None) -
 	if not terms:
 		return NOTHING
 	return "({})".format(Criterion.any(terms).get_sql(quote_char="`", with_namespace=True))
+
+
+class ScopedRow(Document):
+	"""The controller of every child table of a governed DocType. A row opened on its own by name
+	(REST ``/api/resource/<child>/<row>``, ``frappe.client.get``) is loaded without its record, and
+	Frappe then checks only the role on the parent DocType: here the record itself is judged too."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if not super().has_permission(permtype, debug=debug, user=user):
+			return False
+		if self.flags.ignore_permissions or self.parent_doc is not None or not self.parenttype:
+			return True  # loaded with its record, which Frappe has judged
+		if not self.parent or not frappe.db.exists(self.parenttype, self.parent):
+			return False
+		record = frappe.get_doc(self.parenttype, self.parent)
+		ptype = "read" if permtype in READ_RIGHTS else "write"
+		return record.has_permission(ptype, debug=debug, user=user)
 
 
 def governed_parents_of(child_doctype: str) -> list[str]:
