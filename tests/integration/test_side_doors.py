@@ -729,11 +729,17 @@ def test_a_community_worker_cannot_redeem_for_a_resident_of_another_community(
 @pytest.mark.http
 def test_a_captain_cannot_move_their_own_resident_record_to_another_building(world, clients):
 	resident = world.residents["captain1"]
-	response = clients("captain1").put(
-		f"/api/resource/Resident/{resident}", building=FOREIGN_BUILDING, unit="1"
-	)
-	assert_refused(response)
-	assert frappe.db.get_value("Resident", resident, "building") == "TG11-1"
+	home = frappe.db.get_value("Resident", resident, ["building", "unit", "grid", "community"], as_dict=True)
+	try:
+		response = clients("captain1").put(
+			f"/api/resource/Resident/{resident}", building=FOREIGN_BUILDING, unit="1"
+		)
+		assert_refused(response)
+		assert frappe.db.get_value("Resident", resident, "building") == "TG11-1"
+	finally:
+		frappe.db.rollback()
+		frappe.db.set_value("Resident", resident, home, update_modified=False)  # the world stays as built
+		frappe.db.commit()
 
 
 @pytest.mark.http
