@@ -328,15 +328,12 @@ def child_query_condition(user: str | None = None, doctype: str | None = None) -
 	"""``permission_query_conditions`` for every child table of a governed DocType: a row read on its
 	own (``get_list(child, parent=...)``, REST, reports) is visible only when its record is. A child
 	table of several governed DocTypes (Deliberation Building) answers for each of them."""
+	row = frappe.qb.DocType(doctype)
 	terms = []
 	for parent_doctype in governed_parents_of(doctype):
-		condition = query_condition(user, parent_doctype)
-		row = frappe.qb.DocType(doctype)
 		of_parent = row.parenttype == parent_doctype
-		if condition:
-			parent = frappe.qb.DocType(parent_doctype)
-			visible = frappe.qb.from_(parent).select(parent.name).where(LiteralValue(condition))
-			of_parent = of_parent & row.parent.isin(visible)
+		if condition := query_condition(user, parent_doctype):
+			of_parent = of_parent & row.parent.isin(_names_matching(parent_doctype, condition))
 		terms.append(of_parent)
 	if not terms:
 		return NOTHING
@@ -358,6 +355,12 @@ class ScopedRow(Document):
 		record = frappe.get_doc(self.parenttype, self.parent)
 		ptype = "read" if permtype in READ_RIGHTS else "write"
 		return record.has_permission(ptype, debug=debug, user=user)
+
+
+def _names_matching(doctype: str, condition: str):
+	"""A subquery of the names of the DocType's records that a permission condition lets through."""
+	table = frappe.qb.DocType(doctype)
+	return frappe.qb.from_(table).select(table.name).where(LiteralValue(condition))
 
 
 def governed_parents_of(child_doctype: str) -> list[str]:
@@ -514,12 +517,9 @@ def file_query_condition(user: str | None = None, doctype: str | None = None) ->
 	governed = sorted(governed_doctypes())
 	terms = [file.attached_to_doctype.isnull(), file.attached_to_doctype.notin(governed)]
 	for attached_doctype in governed:
-		condition = _list_condition(user, attached_doctype)
 		of_doctype = file.attached_to_doctype == attached_doctype
-		if condition:
-			record = frappe.qb.DocType(attached_doctype)
-			visible = frappe.qb.from_(record).select(record.name).where(LiteralValue(condition))
-			of_doctype = of_doctype & file.attached_to_name.isin(visible)
+		if condition := _list_condition(user, attached_doctype):
+			of_doctype = of_doctype & file.attached_to_name.isin(_names_matching(attached_doctype, condition))
 		terms.append(of_doctype)
 	return "({})".format(Criterion.any(terms).get_sql(quote_char="`", with_namespace=True))
 
