@@ -51,6 +51,53 @@ fixtures = [
 # Permissions: one scope model (community_governance/scope.py) for every governed DocType
 # ----------------------------------------------------------------------------------------
 
+_GOVERNED_DOCTYPES = (
+	"Grid",
+	"Building",
+	"Resident",
+	"Building Captain",
+	"Service Request",
+	"Points Transaction",
+	"Points Account",
+	"Volunteer Activity",
+	"Reward Redemption",
+	"Patrol Log",
+	"Captain Evaluation",
+	"Mediation Case",
+	"Deliberation Matter",
+	"Deliberation Meeting",
+	"Property Service Evaluation",
+	"Care Visit Plan",
+	"Care Visit",
+	"Volunteer Team",
+	"Partner Unit",
+	"Reporting Member",
+)
+# every child table of a governed DocType: read on its own, a row is visible only when its record is
+_GOVERNED_CHILD_TABLES = (
+	"Grid Staff",
+	"Building Unit",
+	"Building Captain Building",
+	"Service Request Escalation",
+	"Volunteer Activity Attendee",
+	"Patrol Finding",
+	"Mediation Party",
+	"Mediation Team Member",
+	"Mediation Session",
+	"Mediation Obligation",
+	"Mediation Visit",
+	"Mediation Escalation",
+	"Deliberation Building",
+	"Deliberation Supporter",
+	"Deliberation Action",
+	"Deliberation Agenda Item",
+	"Deliberation Attendance",
+	"Deliberation Vote",
+	"Property Service Score",
+	"Property Service Rectification",
+	"Volunteer Team Member",
+)
+
 permission_query_conditions = {
 	"Grid": "community_governance.scope.query_condition",
 	"Building": "community_governance.scope.query_condition",
@@ -65,23 +112,38 @@ permission_query_conditions = {
 	"Patrol Log": "community_governance.scope.query_condition",
 	"Captain Evaluation": "community_governance.scope.query_condition",
 	"Mediation Case": "community_governance.scope.query_condition",
-	# a case's rows read on their own are as confidential as the case
-	"Mediation Party": "community_governance.mediation.child_query_condition",
-	"Mediation Team Member": "community_governance.mediation.child_query_condition",
-	"Mediation Session": "community_governance.mediation.child_query_condition",
-	"Mediation Obligation": "community_governance.mediation.child_query_condition",
-	"Mediation Visit": "community_governance.mediation.child_query_condition",
-	"Mediation Escalation": "community_governance.mediation.child_query_condition",
 	"Deliberation Matter": "community_governance.scope.query_condition",
 	"Deliberation Meeting": "community_governance.scope.query_condition",
 	"Property Service Evaluation": "community_governance.scope.query_condition",
 	"Care Visit Plan": "community_governance.scope.query_condition",
 	"Care Visit": "community_governance.scope.query_condition",
 	"Volunteer Team": "community_governance.scope.query_condition",
-	# a team's member rows read on their own are as visible as the team
-	"Volunteer Team Member": "community_governance.community_governance.doctype.volunteer_team.volunteer_team.member_query_condition",
 	"Partner Unit": "community_governance.scope.query_condition",
 	"Reporting Member": "community_governance.scope.query_condition",
+	# child tables read on their own (frappe.client.get_list(child, parent=...), REST of the child)
+	"Grid Staff": "community_governance.scope.child_query_condition",
+	"Building Unit": "community_governance.scope.child_query_condition",
+	"Building Captain Building": "community_governance.scope.child_query_condition",
+	"Service Request Escalation": "community_governance.scope.child_query_condition",
+	"Volunteer Activity Attendee": "community_governance.scope.child_query_condition",
+	"Patrol Finding": "community_governance.scope.child_query_condition",
+	"Mediation Party": "community_governance.scope.child_query_condition",
+	"Mediation Team Member": "community_governance.scope.child_query_condition",
+	"Mediation Session": "community_governance.scope.child_query_condition",
+	"Mediation Obligation": "community_governance.scope.child_query_condition",
+	"Mediation Visit": "community_governance.scope.child_query_condition",
+	"Mediation Escalation": "community_governance.scope.child_query_condition",
+	"Deliberation Building": "community_governance.scope.child_query_condition",
+	"Deliberation Supporter": "community_governance.scope.child_query_condition",
+	"Deliberation Action": "community_governance.scope.child_query_condition",
+	"Deliberation Agenda Item": "community_governance.scope.child_query_condition",
+	"Deliberation Attendance": "community_governance.scope.child_query_condition",
+	"Deliberation Vote": "community_governance.scope.child_query_condition",
+	"Property Service Score": "community_governance.scope.child_query_condition",
+	"Property Service Rectification": "community_governance.scope.child_query_condition",
+	"Volunteer Team Member": "community_governance.scope.child_query_condition",
+	# attachments of governed records, on top of Frappe's own File rule
+	"File": "community_governance.scope.file_query_condition",
 }
 
 has_permission = {
@@ -105,6 +167,16 @@ has_permission = {
 	"Volunteer Team": "community_governance.scope.has_permission",
 	"Partner Unit": "community_governance.scope.has_permission",
 	"Reporting Member": "community_governance.scope.has_permission",
+	"File": "community_governance.scope.file_has_permission",
+}
+
+override_whitelisted_methods = {
+	# Frappe 15's get_count checks no permission at all: counts answer only for what the user may list
+	"frappe.client.get_count": "community_governance.api.client.get_count",
+	# a file named like a photo must hold an image before Frappe's upload reads it as one
+	# (the desk calls it by its short name)
+	"upload_file": "community_governance.uploads.upload_file",
+	"frappe.handler.upload_file": "community_governance.uploads.upload_file",
 }
 
 # Scopes are cached per transaction; whatever changes who is responsible for what drops them.
@@ -113,7 +185,7 @@ doc_events = {
 		"on_update": "community_governance.scope.forget",
 		"on_trash": "community_governance.scope.forget",
 	}
-	for doctype in ("Grid", "Building", "Resident", "Building Captain", "User")
+	for doctype in ("Grid", "Building", "Resident", "Building Captain", "Care Visit Plan", "User")
 }
 doc_events["Service Request"] = {
 	"on_update": [
@@ -121,13 +193,12 @@ doc_events["Service Request"] = {
 		"community_governance.care_visits.sync_request_status",
 	]
 }
-# a file named like a photo must hold an image before Frappe's upload reads it as one
-# (the desk calls it by its short name)
-override_whitelisted_methods = {
-	"upload_file": "community_governance.uploads.upload_file",
-	"frappe.handler.upload_file": "community_governance.uploads.upload_file",
-}
-
+# a new or moved record must belong to one of the user's places once its controller filled it in;
+# a row saved on its own stays with its record
+for _doctype in _GOVERNED_DOCTYPES:
+	doc_events.setdefault(_doctype, {})["validate"] = "community_governance.scope.keep_in_place"
+for _doctype in _GOVERNED_CHILD_TABLES:
+	doc_events[_doctype] = {"validate": "community_governance.scope.keep_row_with_its_record"}
 doc_events["File"] = {
 	"validate": "community_governance.community_governance.doctype.service_request.service_request.validate_attachment"
 }

@@ -1,14 +1,11 @@
-"""Mediation cases: the rules they share beyond a single case — who may read their child rows,
-the points a settled case earns its volunteers, and the daily reminder of obligations coming due.
+"""Mediation cases: the rules they share beyond a single case — the points a settled case earns its volunteers, and the daily reminder of obligations coming due.
 
 A case file is confidential to its team, its registrar and Street Office Admins (see the
 "Mediation Case" rule in scope.py); everything here keeps to that circle.
 """
 
-from pypika.terms import LiteralValue
-
 import frappe
-from community_governance import ledger, scope
+from community_governance import ledger
 from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.utils import add_days, formatdate, getdate, nowdate
@@ -27,22 +24,6 @@ REMINDER_DAYS = 3
 OWED_STATUSES = ("Open", "Broken")
 # while an agreement is in force, its obligations are followed up
 FOLLOW_UP_STATES = ("Agreement Reached", "Follow-up")
-
-
-# --- who reads the rows of a case ---------------------------------------------------------------
-
-
-def child_query_condition(user: str | None = None, doctype: str | None = None) -> str:
-	"""``permission_query_conditions`` for the case's child tables: a row read on its own (REST or
-	get_list with a parent DocType) is visible only when its case is."""
-	case_condition = scope.query_condition(user, DOCTYPE)
-	if not case_condition:
-		return ""
-	case = frappe.qb.DocType(DOCTYPE)
-	row = frappe.qb.DocType(doctype)
-	visible_cases = frappe.qb.from_(case).select(case.name).where(LiteralValue(case_condition))
-	condition = (row.parenttype == DOCTYPE) & row.parent.isin(visible_cases)
-	return "({})".format(condition.get_sql(quote_char="`", with_namespace=True))
 
 
 # --- points ------------------------------------------------------------------------------------

@@ -16,7 +16,11 @@ always agree. A new DocType joins by adding a rule here and its two lines to hoo
 
 from dataclasses import dataclass, field
 
+from pypika.terms import LiteralValue
+
 import frappe
+from frappe import _
+from frappe.model.document import Document
 from frappe.query_builder import Criterion
 
 SEES_ALL_ROLES = frozenset({"System Manager", "Street Office Admin"})
@@ -28,6 +32,12 @@ READ_RIGHTS = frozenset({"read", "select", "print", "email", "report", "export",
 
 # A query condition that matches no row, for users whose scope is empty.
 NOTHING = "1=0"
+
+# The parts of a scope that say *where* a record belongs (as opposed to who made it or whom it names):
+# a new record, or one whose place changes, is judged by these alone.
+PLACE_PARTS = frozenset(
+	{"grids", "captain_buildings", "captain_grids", "home_buildings", "captaincies", "care_plans"}
+)
 
 # scope part -> columns of the DocType that may hold a value of that part. A column written as
 # (table_field, column) looks into a child table: the record matches when any of its rows does.
@@ -110,6 +120,7 @@ RULES: dict[str, dict[str, tuple]] = {
 	},
 	"Care Visit": {
 		"grids": ("grid",),
+		"care_plans": ("plan",),
 		"users": ("visitor",),
 	},
 	# a team: its community's and grid's workers, and its members
@@ -147,6 +158,7 @@ class Scope:
 	captaincies: frozenset = field(default_factory=frozenset)
 	residents: frozenset = field(default_factory=frozenset)
 	home_buildings: frozenset = field(default_factory=frozenset)
+	care_plans: frozenset = field(default_factory=frozenset)
 
 	@property
 	def users(self) -> frozenset:
@@ -195,6 +207,7 @@ def _compute_scope(user: str, roles: frozenset) -> Scope:
 		captaincies=_captaincies_in(grids),
 		residents=residents,
 		home_buildings=home_buildings,
+		care_plans=_visited_plans(user),
 	)
 
 
@@ -253,6 +266,14 @@ def _grids_of(buildings: frozenset) -> frozenset:
 	)
 
 
+def _visited_plans(user: str) -> frozenset:
+	"""The care plans naming the user as their visitor: where the visitor logs visits."""
+	if user == "Guest":
+		return frozenset()
+	plan = frappe.qb.DocType("Care Visit Plan")
+	return frozenset(frappe.qb.from_(plan).select(plan.name).where(plan.visitor == user).run(pluck=True))
+
+
 def _own_residents(user: str) -> tuple[frozenset, frozenset]:
 	if user == "Guest":
 		return frozenset(), frozenset()
@@ -300,28 +321,164 @@ def _column_in(doctype: str, table, column, values: list):
 	return table[column].isin(values)
 
 
+# --- child tables read on their own ----------------------------------------------------------
+
+
+def child_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` for every child table of a governed DocType: a row read on its
+	own (``get_list(child, parent=...)``, REST, reports) is visible only when its record is. A child
+	table of several governed DocTypes (Deliberation Building) answers for each of them."""
+	row = frappe.qb.DocType(doctype)
+	terms = []
+	for parent_doctype in governed_parents_of(doctype):
+		of_parent = row.parenttype == parent_doctype
+		if condition := query_condition(user, parent_doctype):
+			of_parent = of_parent & row.parent.isin(_names_matching(parent_doctype, condition))
+		terms.append(of_parent)
+	if not terms:
+		return NOTHING
+	return "({})".format(Criterion.any(terms).get_sql(quote_char="`", with_namespace=True))
+
+
+class ScopedRow(Document):
+	"""The controller of every child table of a governed DocType. A row opened on its own by name
+	(REST ``/api/resource/<child>/<row>``, ``frappe.client.get``) is loaded without its record, and
+	Frappe then checks only the role on the parent DocType: here the record itself is judged too."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if not super().has_permission(permtype, debug=debug, user=user):
+			return False
+		if self.flags.ignore_permissions or self.parent_doc is not None or not self.parenttype:
+			return True  # loaded with its record, which Frappe has judged
+		if not self.parent or not frappe.db.exists(self.parenttype, self.parent):
+			return False
+		record = frappe.get_doc(self.parenttype, self.parent)
+		ptype = "read" if permtype in READ_RIGHTS else "write"
+		return record.has_permission(ptype, debug=debug, user=user)
+
+
+def _names_matching(doctype: str, condition: str):
+	"""A subquery of the names of the DocType's records that a permission condition lets through."""
+	table = frappe.qb.DocType(doctype)
+	return frappe.qb.from_(table).select(table.name).where(LiteralValue(condition))
+
+
+def governed_parents_of(child_doctype: str) -> list[str]:
+	"""The governed DocTypes holding the child table in one of their table fields."""
+	return [
+		doctype
+		for doctype in RULES
+		if any(df.options == child_doctype for df in frappe.get_meta(doctype).get_table_fields())
+	]
+
+
+def keep_row_with_its_record(row, method=None):
+	"""``validate`` of every child table, saved on its own (REST ``PUT`` on the row): a row stays with
+	the record it was written in, so naming another parent cannot carry it into the user's scope."""
+	if row.is_new() or row.flags.ignore_permissions:
+		return
+	stored = frappe.db.get_value(row.doctype, row.name, ["parent", "parenttype", "parentfield"], as_dict=True)
+	if stored and (stored.parent, stored.parenttype, stored.parentfield) != (
+		row.parent,
+		row.parenttype,
+		row.parentfield,
+	):
+		frappe.throw(
+			_("A row of {0} cannot be moved to another record.").format(_(stored.parenttype)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
 # --- single documents ------------------------------------------------------------------------
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool:
 	"""``has_permission`` hook: may the user touch this document? Roles decide *what* they may do;
-	this decides *where*. Evaluated in Python so it also judges documents not yet saved."""
+	this decides *where*.
+
+	A new document is not judged here: its ``owner`` is already the session user and its place is
+	often filled in by its controller (a resident's request goes to their home building), so it is
+	judged by its place alone once filled in, by ``keep_in_place``. So is an edit that moves a record."""
 	scope = get_scope(user)
-	if scope.sees_all:
+	if scope.sees_all or doc.is_new():
 		return True
 	if not in_scope(doc, scope):
 		return False
-	if ptype not in READ_RIGHTS and not doc.is_new() and frappe.db.exists(doc.doctype, doc.name):
+	if ptype not in READ_RIGHTS and frappe.db.exists(doc.doctype, doc.name):
 		# judge the stored record too: an edit must not carry a record into the user's scope
 		return in_scope(frappe.get_doc(doc.doctype, doc.name), scope)
 	return True
 
 
+def keep_in_place(doc, method=None):
+	"""``validate`` of every governed DocType, after its controller filled the place in: a new
+	record, or one whose place changes, must belong to one of the user's places. Who made it, or
+	being named on it, is not enough: a captain cannot file for another building nor move their own
+	resident record out of their buildings. Records the app writes itself (``ignore_permissions``:
+	the web form, scheduled jobs, joins through an API) are judged by their own controllers."""
+	if doc.flags.ignore_permissions:
+		return
+	scope = get_scope()
+	if scope.sees_all:
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before is not None and not place_changed(doc, before):
+		return
+	if not in_place(doc, scope):
+		frappe.throw(
+			_(
+				"This {0} belongs to a place outside your responsibility: you can create or move records only inside your own buildings, grids or community."
+			).format(_(doc.doctype)),
+			frappe.PermissionError,
+			title=_("Outside Your Scope"),
+		)
+
+
 def in_scope(doc, scope: Scope) -> bool:
+	"""Is the document the user's to see: by its place, the people it names, or an open board?"""
 	for role, match in BOARDS.get(doc.doctype, {}).items():
 		if role in scope.roles and all(doc.get(column) == value for column, value in match.items()):
 			return True
-	for part, columns in RULES[doc.doctype].items():
+	return _matches(doc, scope, RULES[doc.doctype])
+
+
+def in_place(doc, scope: Scope) -> bool:
+	"""Is the document inside the user's places (not merely made by or naming them)? A resident acting
+	for themselves (their own record named) is in place only at their home building."""
+	rules = RULES[doc.doctype]
+	if not any(part in PLACE_PARTS or part == "residents" for part in rules):
+		return in_scope(doc, scope)  # a record with no place (a mediation case): its people decide
+	if _matches(doc, scope, {part: columns for part, columns in rules.items() if part in PLACE_PARTS}):
+		return True
+	if "residents" in rules and _matches(doc, scope, {"residents": rules["residents"]}):
+		building = doc.get("building") if doc.meta.has_field("building") else None
+		return not building or building in scope.home_buildings
+	return False
+
+
+def place_changed(doc, before) -> bool:
+	return any(
+		sorted(map(str, filter(None, _values_of(doc, column))))
+		!= sorted(map(str, filter(None, _values_of(before, column))))
+		for column in place_columns(doc.doctype)
+	)
+
+
+def place_columns(doctype: str) -> list:
+	"""The columns saying where a record belongs: those of its place parts and the residents it is
+	about (a redemption or request belongs where its resident lives), never its own name."""
+	return [
+		column
+		for part, columns in RULES[doctype].items()
+		if part in PLACE_PARTS or part == "residents"
+		for column in columns
+		if column != "name"
+	]
+
+
+def _matches(doc, scope: Scope, rules: dict) -> bool:
+	for part, columns in rules.items():
 		values = scope.part(part)
 		if not values:
 			continue
@@ -346,3 +503,53 @@ def _value(doc, column: str):
 		# a new record's fetched grid is filled only after the permission check
 		value = frappe.get_cached_value("Building", doc.building, "grid")
 	return value
+
+
+# --- files attached to governed records ---------------------------------------------------------
+
+
+def file_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` for File, on top of Frappe's own: a file attached to a governed
+	record (or one of its rows) is listed only when the user may list that record."""
+	if get_scope(user).sees_all:
+		return ""
+	file = frappe.qb.DocType("File")
+	governed = sorted(governed_doctypes())
+	terms = [file.attached_to_doctype.isnull(), file.attached_to_doctype.notin(governed)]
+	for attached_doctype in governed:
+		of_doctype = file.attached_to_doctype == attached_doctype
+		if condition := _list_condition(user, attached_doctype):
+			of_doctype = of_doctype & file.attached_to_name.isin(_names_matching(attached_doctype, condition))
+		terms.append(of_doctype)
+	return "({})".format(Criterion.any(terms).get_sql(quote_char="`", with_namespace=True))
+
+
+def file_has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""``has_permission`` for File, on top of Frappe's own: a file attached to a governed record is
+	refused when the user may not read that record. Answers only to refuse (``None`` otherwise), so
+	Frappe's own File rule still decides the rest."""
+	if doc.is_new() or doc.attached_to_doctype not in governed_doctypes() or not doc.attached_to_name:
+		return None
+	if get_scope(user).sees_all:
+		return None
+	if not frappe.db.exists(doc.attached_to_doctype, doc.attached_to_name):
+		return False
+	record = frappe.get_doc(doc.attached_to_doctype, doc.attached_to_name)
+	if frappe.is_table(record.doctype):
+		record = frappe.get_doc(record.parenttype, record.parent)
+	if not in_scope(record, get_scope(user)):
+		return False
+	return None
+
+
+def governed_doctypes() -> set[str]:
+	"""Every DocType the scope model governs, with the child tables of them."""
+	return set(RULES) | {
+		df.options for doctype in RULES for df in frappe.get_meta(doctype).get_table_fields()
+	}
+
+
+def _list_condition(user: str | None, doctype: str) -> str:
+	if frappe.is_table(doctype):
+		return child_query_condition(user, doctype)
+	return query_condition(user, doctype)

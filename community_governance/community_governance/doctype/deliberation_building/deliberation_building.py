@@ -1,10 +1,10 @@
 # Copyright (c) 2026, Community Governance Developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from community_governance.scope import ScopedRow
 
 
-class DeliberationBuilding(Document):
+class DeliberationBuilding(ScopedRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

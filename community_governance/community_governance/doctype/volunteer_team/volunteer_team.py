@@ -4,10 +4,8 @@
 """A named volunteer team of a community: its leaders and members. What the team did comes from
 its members' attendance at volunteer activities (see the Volunteer Team Totals report)."""
 
-from pypika.terms import LiteralValue
-
 import frappe
-from community_governance import scope, shared_records
+from community_governance import shared_records
 from community_governance.places import validate_community_and_grid
 from community_governance.utils.text import plain_text
 from frappe import _
@@ -71,16 +69,3 @@ class VolunteerTeam(Document):
 	def sanitise_description(self):
 		if self.description:
 			self.description = plain_text(self.description)
-
-
-def member_query_condition(user: str | None = None, doctype: str | None = None) -> str:
-	"""``permission_query_conditions`` for the member rows: read on their own (REST or get_list with
-	a parent DocType) they are visible only when their team is."""
-	team_condition = scope.query_condition(user, "Volunteer Team")
-	if not team_condition:
-		return ""
-	team = frappe.qb.DocType("Volunteer Team")
-	row = frappe.qb.DocType(doctype)
-	visible_teams = frappe.qb.from_(team).select(team.name).where(LiteralValue(team_condition))
-	condition = (row.parenttype == "Volunteer Team") & row.parent.isin(visible_teams)
-	return "({})".format(condition.get_sql(quote_char="`", with_namespace=True))
