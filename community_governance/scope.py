@@ -528,7 +528,9 @@ def file_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	"""``has_permission`` for File, on top of Frappe's own: a file attached to a governed record is
 	refused when the user may not read that record. Answers only to refuse (``None`` otherwise), so
 	Frappe's own File rule still decides the rest."""
-	if doc.is_new() or doc.attached_to_doctype not in governed_doctypes() or not doc.attached_to_name:
+	if doc.is_new():
+		return False if _borrows_private_file(doc, user) else None
+	if doc.attached_to_doctype not in governed_doctypes() or not doc.attached_to_name:
 		return None
 	if get_scope(user).sees_all:
 		return None
@@ -540,6 +542,19 @@ def file_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	if not in_scope(record, get_scope(user)):
 		return False
 	return None
+
+
+def _borrows_private_file(doc, user: str | None) -> bool:
+	"""A new File naming a private address without bytes of its own would make its creator the owner
+	of someone else's file (Frappe lets an owner download it): allowed only to who may read a File
+	already holding that address."""
+	url = doc.file_url or ""
+	if doc.is_folder or doc.get("content") or not url.startswith("/private/files/"):
+		return False
+	if get_scope(user).sees_all:
+		return False
+	holders = frappe.get_all("File", filters={"file_url": url, "is_folder": 0}, pluck="name")
+	return not any(frappe.has_permission("File", "read", doc=holder, user=user) for holder in holders)
 
 
 def governed_doctypes() -> set[str]:

@@ -130,6 +130,34 @@ def test_another_resident_s_private_photo_cannot_be_borrowed(world, portal, file
 	assert frappe.db.get_value(SR, name, "photo") == own
 
 
+def test_another_resident_s_private_file_cannot_be_taken_over_by_its_address(world, portal, server):
+	"""Frappe's upload with only a file_url makes a File owned by the caller, which its owner may
+	download: naming someone else's private address must be refused, and the bytes stay theirs."""
+	owner = portal("resident2")
+	theirs = owner.upload_photo("their-kitchen.jpg", jpeg())
+	thief = portal("resident1")
+	response = thief.session.http.post(
+		f"{server.url}/api/method/upload_file",
+		data={"file_url": theirs, "is_private": 1, "folder": "Home"},
+		headers={"X-Frappe-CSRF-Token": thief.csrf_token or ""},
+		timeout=60,
+	)
+	assert response.status_code == 403, response.text[:300]
+	assert "Traceback" not in response.text
+	assert thief.session.get(theirs).status_code == 403
+	frappe.db.rollback()
+	assert frappe.get_all("File", {"file_url": theirs, "owner": world.users["resident1"]}) == []
+	# the owner may still link their own file again, and read it
+	again = owner.session.http.post(
+		f"{server.url}/api/method/upload_file",
+		data={"file_url": theirs, "is_private": 1, "folder": "Home"},
+		headers={"X-Frappe-CSRF-Token": owner.csrf_token or ""},
+		timeout=60,
+	)
+	assert again.status_code == 200, again.text[:300]
+	assert owner.session.get(theirs).status_code == 200
+
+
 def test_a_file_named_to_break_out_of_the_page_is_refused(world, portal, filed):
 	resident = portal("resident1")
 	url = resident.upload_photo('x"><svg onload=alert(1)>.png', jpeg())
