@@ -392,6 +392,23 @@ def test_rating_on_the_form_reopens_or_closes_a_resolved_request(world, server, 
 	assert resident.my_requests()[satisfied]["workflow_state"] == "Closed"
 
 
+def test_the_form_asks_whether_it_was_solved_apart_from_the_rating(world, server, portal, filed):
+	"""The hotline's two questions: "solved?" decides what happens, the rating is satisfaction."""
+	resident = portal("resident1")
+	solved_unhappy = resolved_request(server, world, resident, filed)
+	unsolved_happy = resolved_request(server, world, resident, filed)
+
+	request = resident.request_as_the_page_holds_it(solved_unhappy)
+	assert resident.submit(**{**request, "solved": "Yes", "rating": "2"}).status_code == 200
+	saved = stored(solved_unhappy, "workflow_state", "solved", "rating", "satisfied")
+	assert saved == {"workflow_state": "Closed", "solved": "Yes", "rating": 2, "satisfied": 0}
+
+	request = resident.request_as_the_page_holds_it(unsolved_happy)
+	assert resident.submit(**{**request, "solved": "No", "rating": "5"}).status_code == 200
+	saved = stored(unsolved_happy, "workflow_state", "solved", "rating")
+	assert saved == {"workflow_state": "Reopened", "solved": "No", "rating": 5}
+
+
 def test_a_rating_before_resolution_changes_nothing(world, portal, filed):
 	resident = portal("resident1")
 	name = resident.file(world)
