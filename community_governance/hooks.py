@@ -173,6 +173,8 @@ has_permission = {
 override_whitelisted_methods = {
 	# Frappe 15's get_count checks no permission at all: counts answer only for what the user may list
 	"frappe.client.get_count": "community_governance.api.client.get_count",
+	# nor does its validate_link: a governed name outside the scope is answered as missing
+	"frappe.client.validate_link": "community_governance.api.client.validate_link",
 	# a file named like a photo must hold an image before Frappe's upload reads it as one
 	# (the desk calls it by its short name)
 	"upload_file": "community_governance.uploads.upload_file",

@@ -139,6 +139,12 @@ RULES: dict[str, dict[str, tuple]] = {
 	},
 }
 
+# Where a record belongs when its read rule names no place: a mediation case is read by its team
+# and registrar alone, yet registered (or moved) only inside the registering user's places.
+PLACE_RULES: dict[str, dict[str, tuple]] = {
+	"Mediation Case": {"grids": ("community", "grid"), "captain_buildings": ("building",)},
+}
+
 # Records some roles may see beyond their scope: an open board (role -> values the record must have).
 BOARDS: dict[str, dict[str, dict]] = {
 	"Service Request": {
@@ -446,9 +452,9 @@ def in_scope(doc, scope: Scope) -> bool:
 def in_place(doc, scope: Scope) -> bool:
 	"""Is the document inside the user's places (not merely made by or naming them)? A resident acting
 	for themselves (their own record named) is in place only at their home building."""
-	rules = RULES[doc.doctype]
+	rules = PLACE_RULES.get(doc.doctype) or RULES[doc.doctype]
 	if not any(part in PLACE_PARTS or part == "residents" for part in rules):
-		return in_scope(doc, scope)  # a record with no place (a mediation case): its people decide
+		return in_scope(doc, scope)  # a record with no place: its people decide
 	if _matches(doc, scope, {part: columns for part, columns in rules.items() if part in PLACE_PARTS}):
 		return True
 	if "residents" in rules and _matches(doc, scope, {"residents": rules["residents"]}):
@@ -470,7 +476,7 @@ def place_columns(doctype: str) -> list:
 	about (a redemption or request belongs where its resident lives), never its own name."""
 	return [
 		column
-		for part, columns in RULES[doctype].items()
+		for part, columns in (PLACE_RULES.get(doctype) or RULES[doctype]).items()
 		if part in PLACE_PARTS or part == "residents"
 		for column in columns
 		if column != "name"

@@ -4,7 +4,9 @@ Registered in hooks.py under ``override_whitelisted_methods``: the site answers 
 """
 
 import frappe
+from community_governance import scope
 from frappe import _
+from frappe.client import validate_link as frappe_validate_link
 from frappe.model.db_query import check_parent_permission
 from frappe.utils import get_safe_filters
 
@@ -32,3 +34,22 @@ def get_count(
 		limit_page_length=0,
 	)
 	return rows[0].total_count if rows else 0
+
+
+@frappe.whitelist()
+def validate_link(doctype: str, docname: str, fields=None):
+	"""``frappe.client.validate_link`` answers for a governed record only when the user may read it:
+	Frappe 15's tells anyone with read access to the DocType whether a name exists (a resident's
+	name, a building of another community). A record outside the scope is answered as missing."""
+	if (
+		isinstance(doctype, str)
+		and isinstance(docname, str)
+		and doctype in scope.RULES
+		and frappe.db.exists(doctype, docname)
+		and not (
+			frappe.has_permission(doctype, "select", doc=docname)
+			or frappe.has_permission(doctype, "read", doc=docname)
+		)
+	):
+		return frappe._dict(name=None)
+	return frappe_validate_link(doctype, docname, fields)

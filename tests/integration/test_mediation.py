@@ -157,19 +157,19 @@ def test_a_case_needs_a_place(people):
 
 def test_repeat_disputes_are_flagged_at_intake(people):
 	frappe.get_doc(
-		{"doctype": "Building", "building_name": "9", "grid": "TG12", "units": [{"unit_name": "1"}]}
+		{"doctype": "Building", "building_name": "9", "grid": "TG11", "units": [{"unit_name": "1"}]}
 	).insert()
 	quiet = frappe.get_doc(
 		{
 			"doctype": "Resident",
 			"full_name": "Zhou Qing",
-			"building": "TG12-9",
+			"building": "TG11-9",
 			"unit": "1",
 			"household": "9-1",
 		}
 	).insert()
 	other = frappe.get_doc(
-		{"doctype": "Resident", "full_name": "Wu Lan", "building": "TG12-9", "unit": "1", "household": "9-2"}
+		{"doctype": "Resident", "full_name": "Wu Lan", "building": "TG11-9", "unit": "1", "household": "9-2"}
 	).insert()
 	parties = [{"side": "Applicant", "resident": quiet.name}, {"side": "Respondent", "resident": other.name}]
 	long_ago = register(people, parties=parties, registered_on=add_days(today(), -600))
@@ -182,7 +182,7 @@ def test_repeat_disputes_are_flagged_at_intake(people):
 	assert same_people.is_repeat and same_people.repeat_of == first
 
 	outsider_in_same_building = [{"side": "Applicant", "party_name": "Visitor Ma"}]
-	same_building = case(register(people, parties=outsider_in_same_building, building="TG12-9"))
+	same_building = case(register(people, parties=outsider_in_same_building, building="TG11-9"))
 	assert same_building.is_repeat and same_building.repeat_of.split(", ") == [same_people.name, first]
 
 
@@ -470,7 +470,7 @@ def test_someone_from_a_partys_household_cannot_sit_on_the_team(people):
 		}
 	).insert()
 	parties = [{"side": "Applicant", "resident": spouse.name}, *usual_parties(people)[1:]]
-	name = register(people, parties=parties)
+	name = register(people, parties=parties, building="TG11-1")  # gw11's place, the spouse lives beyond it
 	with pytest.raises(frappe.ValidationError, match="lives in the household of <strong>Qian Hua"):
 		run_as(people, "gw11", api.add_team_member, name, people.users["volmediator"], "Social Worker")
 	assert case(name).team_users == people.users["mediator"]

@@ -49,6 +49,7 @@ def cases(people):
 		dispute_type="Family",
 		parties=[{"side": "Applicant", "party_name": "Passer-by Tang"}],
 		grid="TG12",
+		user_key="gw12",  # the staff of the grid registers its cases
 	)
 	run_as(people, "mediator", api.refer, made["referred"], "Police")
 	made["at_community"] = in_mediation(people, registered_on=add_days(today(), -3))

@@ -784,3 +784,80 @@ def test_moves_and_filings_inside_the_scope_still_work(world):
 		{"doctype": "Service Request", "category": world.categories["repairs"], "description": "Mine"}
 	).insert()
 	assert own.building == "TG11-1"
+
+
+def mediation_case(world, subject, **place):
+	return {
+		"subject": subject,
+		"dispute_type": "Neighbour",
+		"description": "Noise through the wall at night.",
+		"parties": [
+			{"side": "Applicant", "resident": world.residents["resident2"]},
+			{"side": "Respondent", "party_name": "Side Door Neighbour"},
+		],
+		**place,
+	}
+
+
+@pytest.mark.http
+@pytest.mark.parametrize(
+	"user_key,place",
+	[
+		("gw11", {}),  # the place taken from the foreign resident's building
+		("gw11", {"building": FOREIGN_BUILDING}),
+		("cw1", {"grid": FOREIGN_GRID}),
+		("gw11", {"building": "TG12-3"}),
+	],
+	ids=["grid-worker-foreign-party", "grid-worker-other-community", "community-worker-other", "other-grid"],
+)
+def test_a_mediation_case_cannot_be_registered_outside_the_scope(user_key, place, world, clients, cleanup):
+	subject = f"Side door case {user_key} {sorted(place.items())}"
+	cleanup.append(("Mediation Case", {"subject": subject}))
+	response = clients(user_key).post(
+		"/api/resource/Mediation Case", **mediation_case(world, subject, **place)
+	)
+	assert_refused(response)
+	assert not frappe.db.exists("Mediation Case", {"subject": subject})
+
+
+@pytest.mark.http
+def test_a_registered_mediation_case_cannot_be_moved_outside_the_scope(world, clients, cleanup):
+	subject = "Side door case moved away"
+	cleanup.append(("Mediation Case", {"subject": subject}))
+	client = clients("gw11")
+	case = mediation_case(world, subject, building="TG11-1")
+	case["parties"][0]["resident"] = world.residents["resident1"]
+	response = client.post("/api/resource/Mediation Case", **case)
+	assert response.status_code == 200, response.text[:500]
+	name = response.json()["data"]["name"]
+	assert_refused(client.put(f"/api/resource/Mediation Case/{name}", building=FOREIGN_BUILDING))
+	assert frappe.db.get_value("Mediation Case", name, "building") == "TG11-1"
+
+
+@pytest.mark.http
+def test_validate_link_answers_only_for_records_in_the_scope(world, foreign, clients):
+	client = clients("cw1")
+
+	def found(doctype, name):
+		response = client.get("/api/method/frappe.client.validate_link", doctype=doctype, docname=name)
+		assert response.status_code == 200, response.text[:300]
+		return response.json()["message"].get("name")
+
+	assert found("Building", FOREIGN_BUILDING) is None
+	assert found("Resident", world.residents["resident2"]) is None
+	assert found("Building", "TG11-1") == "TG11-1"
+	assert found("Resident", world.residents["resident1"]) == world.residents["resident1"]
+	# the desk's link field asks with the fields it fetches
+	response = client.get(
+		"/api/method/frappe.client.validate_link",
+		doctype="Building",
+		docname="TG11-1",
+		fields=json.dumps(["grid"]),
+	)
+	assert response.json()["message"] == {"name": "TG11-1", "grid": "TG11"}
+	assert (
+		clients("soa")
+		.get("/api/method/frappe.client.validate_link", doctype="Building", docname=FOREIGN_BUILDING)
+		.json()["message"]["name"]
+		== FOREIGN_BUILDING
+	)
