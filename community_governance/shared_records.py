@@ -114,12 +114,13 @@ def retry_on_deadlock(act):
 				frappe.clear_messages()
 				if attempt == ATTEMPTS:
 					break
+				# apart again, so the acts that deadlocked do not meet again at once
+				time.sleep(random.uniform(0.02, 0.1) * attempt)
 			except frappe.QueryTimeoutError:
 				# waited the database's whole lock timeout already: trying again would wait as long
 				frappe.db.rollback()
 				frappe.clear_messages()
 				break
-				time.sleep(random.uniform(0.02, 0.1) * attempt)
 		frappe.throw(_("Many people are doing this at the same moment; please try again."), title=_("Busy"))
 
 	return run
