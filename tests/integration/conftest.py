@@ -7,6 +7,7 @@ import pytest
 import frappe
 from community_governance import scope
 from tests.integration import world as world_module
+from tests.integration import sms_gateway as sms_gateway_module
 from tests.integration.http import GunicornServer, SiteServer
 
 SITE = os.environ["CG_TEST_SITE"]
@@ -63,6 +64,17 @@ def gunicorn_server(site, world):
 	"""The site served by gunicorn with four worker processes, for requests that arrive together."""
 	with GunicornServer(SITE, SITES_PATH, BENCH, workers=4) as running:
 		yield running
+
+
+@pytest.fixture
+def sms_gateway(site):
+	"""The site's SMS Settings pointed at a stand-in gateway on 127.0.0.1 for one test."""
+	with sms_gateway_module.SmsGateway() as gateway:
+		sms_gateway_module.configure(gateway.url)
+		try:
+			yield gateway
+		finally:
+			sms_gateway_module.configure(None)
 
 
 def as_user(user: str):
