@@ -192,7 +192,7 @@ doc_events = {
 doc_events["Service Request"] = {
 	"on_update": [
 		"community_governance.community_governance.doctype.patrol_log.patrol_log.sync_finding_status",
-		"community_governance.care_visits.sync_request_status",
+		"community_governance.care.visits.sync_request_status",
 	]
 }
 # a new or moved record must belong to one of the user's places once its controller filled it in;
@@ -213,7 +213,7 @@ scheduler_events = {
 	"daily": [
 		"community_governance.ledger.check_drift",
 		"community_governance.mediation.remind_obligations",
-		"community_governance.care_visits.remind_overdue_visits",
+		"community_governance.care.visits.remind_overdue_visits",
 		"community_governance.tasks.anonymise_departed_residents",
 	],
 }

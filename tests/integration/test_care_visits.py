@@ -6,7 +6,7 @@ refused input leaves nothing behind."""
 import pytest
 
 import frappe
-from community_governance import care_visits
+from community_governance.care import visits as care_visits
 from community_governance.api import care as api
 from community_governance.api import service_request as request_api
 from frappe.utils import add_days, getdate, today
@@ -205,7 +205,7 @@ def test_a_paused_plan_is_not_reminded(world):
 
 def test_the_reminder_runs_daily():
 	assert (
-		"community_governance.care_visits.remind_overdue_visits"
+		"community_governance.care.visits.remind_overdue_visits"
 		in frappe.get_hooks("scheduler_events")["daily"]
 	)
 

@@ -6,7 +6,8 @@ resident's condition and any need found. A need becomes a service request whose 
 visit shows; each visit moves its plan's next due date."""
 
 import frappe
-from community_governance import care_visits, scope
+from community_governance import scope
+from community_governance.care import visits as care_visits
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.model.document import Document

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 """Who visits a care-tagged resident, and how often. The schedule (last visit, next due date,
-overdue) is written by the app from the plan's visits (see care_visits.refresh_plan)."""
+overdue) is written by the app from the plan's visits (see care.visits.refresh_plan)."""
 
 import frappe
 from community_governance import care

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import frappe
 from community_governance import care
-from community_governance.care_visits import MET_STATES
+from community_governance.care.visits import MET_STATES
 from community_governance.reports import report_period
 from frappe import _
 from frappe.utils import get_year_start, getdate, today

@@ -1,7 +1,8 @@
 """Care visits to special groups: when the next visit falls due and when a plan is overdue.
 
 Pure functions of the dates they are given (no clock, no database), so the controller, the daily
-reminder and the report share one rule and the rule is tested without a site.
+reminder and the report share one rule and the rule is tested without a site. ``care.visits`` keeps
+plans, visits and their requests in step on a site.
 """
 
 from datetime import date, timedelta
