@@ -23,8 +23,8 @@ DOOR_TO_DOOR_FIELDS = ("phone_masked", "needs_visit")
 PERSONAL_LEVEL = 1
 DOOR_TO_DOOR_LEVEL = 2
 # records whose prints and exports carry residents' personal data (the plan shows its resident's
-# phone to the visitor, a mediation case its parties' contacts)
-PERSONAL_DOCTYPES = (RESIDENT, "Care Visit Plan", "Mediation Case")
+# phone to the visitor, a mediation case its parties' contacts, a party organisation its members)
+PERSONAL_DOCTYPES = (RESIDENT, "Care Visit Plan", "Mediation Case", "Party Organisation")
 
 # how each access is named in the Access Log's method (Frappe's own exports say "Export"/"Print")
 REVEAL_PHONE = "Reveal Phone"
