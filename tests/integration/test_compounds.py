@@ -279,6 +279,14 @@ def test_an_owners_committee_member_sees_their_compounds_evaluations_and_not_ano
 		"/api/resource/Property Service Score", parent="Property Service Evaluation", fields='["resident"]'
 	)
 	assert rows.status_code in (200, 403) and not (rows.status_code == 200 and rows.json()["data"])
+	joined = hua.get(
+		"/api/resource/Property Service Evaluation",
+		fields='["name", "`tabProperty Service Score`.resident", "`tabProperty Service Score`.household"]',
+		limit_page_length=0,
+	)
+	assert joined.status_code >= 400 or not any(
+		row.get("resident") or row.get("household") for row in joined.json()["data"]
+	)
 
 
 def test_a_committee_member_whose_term_ended_no_longer_sees_the_evaluations(estate, evaluations):
