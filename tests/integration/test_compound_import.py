@@ -87,7 +87,7 @@ def test_party_membership_imports_with_the_organisation(world, cleanup, party_me
 	content = PARTY_HEADER + (
 		f"Imported Committee,Community Committee,TC2,Resident,{party_member},2024-07-01,1\n"
 		# Chen Jing is not registered as a party member: the row is refused with its reason
-		f"Imported Branch,Grid Branch,TG21,Resident,{world.residents['captain2']},2024-07-01,0\n"
+		f"Imported Second,Community Committee,TC2,Resident,{world.residents['captain2']},2024-07-01,0\n"
 	)
 	data_import = import_as(world.users["cw2"], content, doctype="Party Organisation")
 
