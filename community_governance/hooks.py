@@ -151,7 +151,8 @@ permission_query_conditions = {
 	"Property Service Rectification": "community_governance.scope.child_query_condition",
 	"Volunteer Team Member": "community_governance.scope.child_query_condition",
 	"Compound": "community_governance.scope.query_condition",
-	"Party Organisation": "community_governance.scope.query_condition",
+	# the scope, and no filtering by who is a member for those who may not read the members
+	"Party Organisation": "community_governance.personal_data.party_organisation_query_condition",
 	"Compound Building": "community_governance.scope.child_query_condition",
 	"Owners Committee Member": "community_governance.scope.child_query_condition",
 	"Deliberation Meeting Rectification": "community_governance.scope.child_query_condition",

@@ -65,6 +65,25 @@ def resident_query_condition(user: str | None = None, doctype: str | None = None
 	return scope.query_condition(user, doctype)
 
 
+# the tables of a party organisation that say who is a party member (permission level 1)
+PARTY_MEMBERSHIP_NAMED = re.compile(
+	r"Party Organisation Member|Party Household Care|\bmembers\.|\bcentral_households\."
+)
+
+
+def party_organisation_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""Party Organisation's ``permission_query_conditions``: the scope, and nothing at all when a
+	user who may not read the members filters or sorts by them (which organisation a resident's
+	filter returns would tell whether they are a party member)."""
+	form = getattr(frappe.local, "form_dict", None) or {}
+	named = " ".join(str(form.get(argument) or "") for argument in LIST_ARGUMENTS)
+	if PARTY_MEMBERSHIP_NAMED.search(named) and not scope.may_read_table(
+		"Party Organisation", "Party Organisation Member", user
+	):
+		return scope.NOTHING
+	return scope.query_condition(user, doctype)
+
+
 def filters_by_personal_fields(user: str | None = None) -> bool:
 	form = getattr(frappe.local, "form_dict", None) or {}
 	named = " ".join(str(form.get(argument) or "") for argument in LIST_ARGUMENTS)

@@ -218,6 +218,15 @@ def test_membership_is_read_only_by_admins_and_the_community_and_grid_workers(pa
 		limit_page_length=0,
 	)
 	assert listed.status_code >= 400 or not any(row.get("resident") for row in listed.json()["data"])
+	# nor by filtering the organisations by who is a member
+	for filters in (
+		[["Party Organisation Member", "resident", "=", party.residents["captain1"]]],
+		[["Party Household Care", "served_resident", "=", party.residents["resident1"]]],
+	):
+		response = captain.get(f"/api/resource/{ORG}", filters=json.dumps(filters))
+		assert response.status_code >= 400 or response.json()["data"] == [], filters
+		worker = sessions("gw11").get(f"/api/resource/{ORG}", filters=json.dumps(filters)).json()["data"]
+		assert party.group in {row["name"] for row in worker}, filters  # the worker's filter works
 	# residents, volunteers and another community see nothing of it
 	for key in ("resident1", "volunteer", "cw2", "gw21"):
 		assert sessions(key).get(f"/api/resource/{ORG}/{party.group}").status_code == 403, key
