@@ -402,3 +402,23 @@ def test_the_scores_report_filters_by_compound(estate, evaluations):
 	as_user(estate.people.users["cw1"])
 	data = property_service_scores.execute({"compound": estate.a})[1]
 	assert [row["evaluation"] for row in data] == [evaluations["a"]["evaluation"]]
+
+
+def test_the_deliberation_register_filters_by_compound(estate):
+	from community_governance.community_governance.report.deliberation_register import deliberation_register
+
+	as_user(estate.people.users["cw1"])
+	matter = frappe.get_doc(
+		{
+			"doctype": "Deliberation Matter",
+			"title": "Bicycle shed",
+			"description": "A roof for the bicycles.",
+			"compound": estate.b,
+		}
+	).insert()
+	assert matter.scope_level == "Compound" and [row.building for row in matter.buildings] == B_BUILDINGS
+	_columns, data = deliberation_register.execute({"compound": estate.b})[:2]
+	assert matter.name in {row["matter"] for row in data}
+	assert matter.name not in {
+		row["matter"] for row in deliberation_register.execute({"compound": estate.a})[1]
+	}
