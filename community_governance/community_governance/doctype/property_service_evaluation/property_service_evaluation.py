@@ -72,7 +72,8 @@ class PropertyServiceEvaluation(Document):
 	def take_from_compound(self):
 		"""A compound's evaluation covers its buildings and evaluates its company; one without a
 		compound record (registered before compounds were) names its compound and buildings by hand."""
-		if self.compound:
+		# followed while the period is open; closing it keeps what was evaluated
+		if self.compound and self.docstatus == 0:
 			compounds.take_place_from_compound(self)
 			compounds.take_company_from_compound(self)
 		self.compound_name = plain_text(self.compound_name or "").strip()
