@@ -422,3 +422,24 @@ def test_the_deliberation_register_filters_by_compound(estate):
 	assert matter.name not in {
 		row["matter"] for row in deliberation_register.execute({"compound": estate.a})[1]
 	}
+
+
+@pytest.mark.http
+def test_an_owners_committee_member_sees_their_compounds_matters_and_not_anothers(estate, sessions):
+	names = {}
+	for key in ("a", "b"):
+		names[key] = ok(
+			sessions("cw1").post(
+				"/api/resource/Deliberation Matter",
+				title=f"Parking rules of {key}",
+				category="Parking",
+				description="Who parks where.",
+				compound=estate[key],
+			)
+		)["name"]
+	hua, resident1 = sessions("hua"), sessions("resident1")
+	assert hua.get(f"/api/resource/Deliberation Matter/{names['a']}").status_code == 200
+	assert hua.get(f"/api/resource/Deliberation Matter/{names['b']}").status_code == 403
+	assert resident1.get(f"/api/resource/Deliberation Matter/{names['b']}").status_code == 200
+	assert resident1.get(f"/api/resource/Deliberation Matter/{names['a']}").status_code == 403
+	assert set(names.values()) & hua.list_names("Deliberation Matter") == {names["a"]}
