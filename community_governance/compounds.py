@@ -233,7 +233,7 @@ def open_matters(compound: str) -> list[str]:
 			matter.workflow_state.isin(OPEN_MATTER_STATES)
 			& (
 				(matter.compound == compound)
-				| (matter.community == get_compound(compound).community) & matter.name.notin(outside)
+				| ((matter.community == get_compound(compound).community) & matter.name.notin(outside))
 			)
 		)
 		.orderby(matter.creation)

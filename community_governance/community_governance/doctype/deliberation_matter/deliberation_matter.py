@@ -79,7 +79,7 @@ class DeliberationMatter(Document):
 		review_date: DF.Date | None
 		review_note: DF.SmallText | None
 		reviewed_on: DF.Date | None
-		scope_level: DF.Literal["Buildings", "Grid", "Community"]
+		scope_level: DF.Literal["Buildings", "Grid", "Community", "Compound"]
 		support_count: DF.Int
 		support_needed: DF.Int
 		supporters: DF.Table[DeliberationSupporter]

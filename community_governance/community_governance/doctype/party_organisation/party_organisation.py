@@ -10,6 +10,38 @@ from frappe.utils.nestedset import NestedSet
 
 
 class PartyOrganisation(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.party_household_care.party_household_care import (
+			PartyHouseholdCare,
+		)
+		from community_governance.community_governance.doctype.party_organisation_building.party_organisation_building import (
+			PartyOrganisationBuilding,
+		)
+		from community_governance.community_governance.doctype.party_organisation_member.party_organisation_member import (
+			PartyOrganisationMember,
+		)
+		from frappe.types import DF
+
+		buildings: DF.TableMultiSelect[PartyOrganisationBuilding]
+		central_households: DF.Table[PartyHouseholdCare]
+		community: DF.Link | None
+		grid: DF.Link | None
+		is_group: DF.Check
+		level: DF.Literal["Community Committee", "Grid Branch", "Building Group"]
+		lft: DF.Int
+		members: DF.Table[PartyOrganisationMember]
+		old_parent: DF.Link | None
+		organisation_name: DF.Data
+		parent_party_organisation: DF.Link | None
+		rgt: DF.Int
+		secretary: DF.Link | None
+		secretary_name: DF.Data | None
+	# end: auto-generated types
 	nsm_parent_field = "parent_party_organisation"
 
 	def validate(self):
