@@ -443,3 +443,23 @@ def test_an_owners_committee_member_sees_their_compounds_matters_and_not_another
 	assert resident1.get(f"/api/resource/Deliberation Matter/{names['b']}").status_code == 200
 	assert resident1.get(f"/api/resource/Deliberation Matter/{names['a']}").status_code == 403
 	assert set(names.values()) & hua.list_names("Deliberation Matter") == {names["a"]}
+
+
+def test_the_patch_moves_free_text_compound_names_out_of_the_link(estate):
+	from community_governance.patches import evaluation_compound_names
+
+	old = {"compound": "Old Garden", "property_company": "Old Property", "community": "TC1"}
+	legacy = frappe.get_doc({"doctype": "Property Service Evaluation", "name": "PSE-legacy", **old})
+	legacy.db_insert()
+	linked = frappe.get_doc(
+		{"doctype": "Property Service Evaluation", "name": "PSE-linked", **old, "compound": estate.a}
+	)
+	linked.db_insert()
+	evaluation_compound_names.execute()
+	evaluation_compound_names.execute()  # running it again changes nothing
+	fields = ["compound", "compound_name"]
+	assert frappe.db.get_value("Property Service Evaluation", "PSE-legacy", fields) == (None, "Old Garden")
+	assert frappe.db.get_value("Property Service Evaluation", "PSE-linked", fields) == (
+		estate.a,
+		"Test Compound A",
+	)
