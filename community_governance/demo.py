@@ -30,6 +30,34 @@ COMMUNITY_NAMES = ("幸福里社区", "和平社区", "光明社区")
 STREET_SEGMENT_NAMES = ("幸福大街", "和平路", "光明路")
 GRID_NAMES = ("第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格", "第七网格")
 
+# compounds (小区): two neighbouring buildings of a grid each, managed by a property company of their
+# own; the owners' committee serves the captains' term
+ESTATE_WORDS = (
+	"阳光",
+	"锦绣",
+	"翠苑",
+	"和谐",
+	"金桂",
+	"银杏",
+	"丽景",
+	"春晖",
+	"兰亭",
+	"枫林",
+	"紫荆",
+	"康乐",
+	"福寿",
+	"长青",
+)
+ESTATE_KINDS = ("花园", "家园", "新村")
+PROPERTY_COMPANIES = (
+	"安居物业服务有限公司",
+	"宜家物业管理有限公司",
+	"万和物业服务有限公司",
+	"康城物业管理有限公司",
+)
+BUILDINGS_PER_COMPOUND = 2
+PARTY_JOINED = "2020-07-01"
+
 ADMIN = f"demo-admin@{DOMAIN}"
 MEDIATOR = f"mediator@{DOMAIN}"
 VOLUNTEER = f"volunteer@{DOMAIN}"
@@ -157,11 +185,34 @@ class PlannedBuilding:
 
 
 @dataclass
+class PlannedCompound:
+	community: str
+	compound_name: str
+	company_name: str
+	buildings: list
+	committee: list  # (building, resident key, role)
+
+
+@dataclass
+class PlannedPartyNode:
+	organisation_name: str
+	level: str
+	community: str
+	grid: str | None
+	parent: str | None  # the parent's organisation name
+	buildings: list = field(default_factory=list)
+	members: list = field(default_factory=list)  # (building, resident key, party-member household)
+	looked_after: list = field(default_factory=list)  # (building, member key, neighbour key)
+
+
+@dataclass
 class Plan:
 	scale: str
 	users: dict = field(default_factory=dict)
 	grids: list = field(default_factory=list)
 	buildings: list = field(default_factory=list)
+	compounds: list = field(default_factory=list)
+	party: list = field(default_factory=list)
 
 	def add_user(self, email: str, full_name: str, roles: tuple, kind: str | None = None) -> str:
 		self.users[email] = PlannedUser(email, full_name, roles, kind or roles[0])
@@ -204,6 +255,8 @@ def plan_demo(scale: str = "full") -> Plan:
 	plan_portal_residents(plan, size)
 	plan_volunteer(plan)
 	plan.add_user(MEDIATOR, staff_name(MEDIATOR), ("Mediator",))
+	plan_compounds(plan)
+	plan_party(plan)
 	return plan
 
 
@@ -414,6 +467,104 @@ def first_available(plan: Plan, grid: str, youngest: int, oldest: int, tag: str 
 	return None
 
 
+def grid_buildings(plan: Plan) -> dict[str, list]:
+	"""Each grid's planned buildings, in the order of the grid's layout."""
+	by_grid = {}
+	for building in plan.buildings:
+		by_grid.setdefault(building.grid, []).append(building)
+	return by_grid
+
+
+def settled_residents(building: PlannedBuilding, youngest=30, oldest=75) -> list[PlannedResident]:
+	"""Core residents (the same at every scale) at home and of an age to serve."""
+	return [
+		resident
+		for resident in building.residents
+		if resident.core and resident.status == "Active" and youngest <= resident.age <= oldest
+	]
+
+
+def plan_compounds(plan: Plan):
+	"""Neighbouring buildings of a grid form a compound (street segments belong to none); its
+	owners' committee is a settled resident of each of its buildings."""
+	for grid, buildings in grid_buildings(plan).items():
+		community, grid_no = grid.rsplit("-", 1)
+		for first in range(0, len(buildings), BUILDINGS_PER_COMPOUND):
+			members = [
+				b
+				for b in buildings[first : first + BUILDINGS_PER_COMPOUND]
+				if b.building_type != "Street Segment"
+			]
+			if not members:
+				continue
+			serial = (int(grid_no) - 1) * 4 + first // BUILDINGS_PER_COMPOUND
+			name = (
+				ESTATE_WORDS[serial % len(ESTATE_WORDS)]
+				+ ESTATE_KINDS[serial // len(ESTATE_WORDS) % len(ESTATE_KINDS)]
+			)
+			committee = []
+			for building in members:
+				settled = settled_residents(building)
+				if settled:
+					role = "Chair" if not committee else "Member"
+					committee.append((building.name, settled[0].key, role))
+			plan.compounds.append(
+				PlannedCompound(
+					community=community,
+					compound_name=name,
+					company_name=PROPERTY_COMPANIES[serial % len(PROPERTY_COMPANIES)],
+					buildings=[building.name for building in members],
+					committee=committee,
+				)
+			)
+
+
+def plan_party(plan: Plan):
+	"""The party organisation mirrors the grid: the community's committee, a branch a grid, a group
+	for the first building of a grid with party members. The core residents ticked as party members
+	join the group of their building or else their grid's branch."""
+	names = {grid.code: grid.grid_name for grid in plan.grids}
+	by_grid = grid_buildings(plan)
+	for grid in plan.grids:
+		if grid.level == "Community":
+			plan.party.append(
+				PlannedPartyNode(f"{grid.grid_name}大党委", "Community Committee", grid.code, grid.code, None)
+			)
+	for grid, buildings in by_grid.items():
+		community = grid.rsplit("-", 1)[0]
+		committee = f"{names[community]}大党委"
+		branch = PlannedPartyNode(
+			f"{names[community]}{names[grid]}党支部", "Grid Branch", community, grid, committee
+		)
+		plan.party.append(branch)
+		group = None
+		for building in buildings:
+			if not building.core:
+				continue
+			party_members = [
+				r
+				for r in building.residents
+				if r.core and r.status == "Active" and r.tags.get("party_member")
+			]
+			if party_members and group is None and building.building_type != "Street Segment":
+				group = PlannedPartyNode(
+					f"{names[community]}{building.building_name}党小组",
+					"Building Group",
+					community,
+					None,
+					branch.organisation_name,
+					buildings=[building.name],
+				)
+				plan.party.append(group)
+				group.members = [(building.name, r.key, index == 0) for index, r in enumerate(party_members)]
+				neighbours = [r for r in building.residents if r.core and r.tags.get("elderly_living_alone")]
+				neighbour = next((r for r in neighbours if r.key != party_members[0].key), None)
+				if neighbour:
+					group.looked_after.append((building.name, party_members[0].key, neighbour.key))
+				continue
+			branch.members.extend((building.name, r.key, False) for r in party_members)
+
+
 def random_surname(rng: random.Random) -> str:
 	return rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
 
@@ -462,7 +613,89 @@ def create_demo(plan: Plan) -> Counter:
 		residents = ensure_residents(building, created)
 		ensure_captain(building, residents, created)
 		frappe.db.commit()
+	residents = resident_names(plan)
+	for compound in plan.compounds:
+		ensure_compound(compound, residents, created)
+	for node in plan.party:
+		ensure_party_node(node, residents, created)
+	frappe.db.commit()
 	return created
+
+
+def resident_names(plan: Plan) -> dict:
+	"""(building, household, full name) -> record name of every planned building's residents."""
+	rows = frappe.get_all(
+		"Resident",
+		filters={"building": ("in", [building.name for building in plan.buildings] or [""])},
+		fields=["name", "building", "household", "full_name"],
+	)
+	return {(row.building, row.household, row.full_name): row.name for row in rows}
+
+
+def ensure_compound(compound: PlannedCompound, residents: dict, created: Counter):
+	if frappe.db.exists(
+		"Compound", {"community": compound.community, "compound_name": compound.compound_name}
+	):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Compound",
+			"compound_name": compound.compound_name,
+			"community": compound.community,
+			"company_name": compound.company_name,
+			"buildings": [{"building": building} for building in compound.buildings],
+			"committee": [
+				{
+					"resident": residents[(building, *key)],
+					"committee_role": role,
+					"term_start": CAPTAIN_TERM[0],
+					"term_end": CAPTAIN_TERM[1],
+				}
+				for building, key, role in compound.committee
+			],
+		}
+	).insert()
+	created["Compound"] += 1
+
+
+def party_node_name(organisation_name: str, community: str) -> str | None:
+	return frappe.db.get_value(
+		"Party Organisation", {"organisation_name": organisation_name, "community": community}
+	)
+
+
+def ensure_party_node(node: PlannedPartyNode, residents: dict, created: Counter):
+	if party_node_name(node.organisation_name, node.community):
+		return
+	members = [(residents[(building, *key)], central) for building, key, central in node.members]
+	frappe.get_doc(
+		{
+			"doctype": "Party Organisation",
+			"organisation_name": node.organisation_name,
+			"level": node.level,
+			"grid": node.grid,
+			"parent_party_organisation": node.parent and party_node_name(node.parent, node.community),
+			"secretary": members[0][0] if members else None,
+			"buildings": [{"building": building} for building in node.buildings],
+			"members": [
+				{
+					"member_type": "Resident",
+					"resident": resident,
+					"joined_on": PARTY_JOINED,
+					"central_household": central,
+				}
+				for resident, central in members
+			],
+			"central_households": [
+				{
+					"party_member": residents[(building, *member)],
+					"served_resident": residents[(building, *neighbour)],
+				}
+				for building, member, neighbour in node.looked_after
+			],
+		}
+	).insert()
+	created["Party Organisation"] += 1
 
 
 def ensure_user(user: PlannedUser, created: Counter):
@@ -604,6 +837,8 @@ def demo_counts() -> dict[str, int]:
 		"Resident": frappe.db.count("Resident", {"building": inside}),
 		"Building Captain": frappe.db.count("Building Captain", {"user": demo_user}),
 		"User": frappe.db.count("User", {"name": demo_user}),
+		"Compound": frappe.db.count("Compound", {"community": inside}),
+		"Party Organisation": frappe.db.count("Party Organisation", {"community": inside}),
 	}
 
 

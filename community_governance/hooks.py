@@ -72,6 +72,8 @@ _GOVERNED_DOCTYPES = (
 	"Volunteer Team",
 	"Partner Unit",
 	"Reporting Member",
+	"Compound",
+	"Party Organisation",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -96,6 +98,12 @@ _GOVERNED_CHILD_TABLES = (
 	"Property Service Score",
 	"Property Service Rectification",
 	"Volunteer Team Member",
+	"Compound Building",
+	"Owners Committee Member",
+	"Deliberation Meeting Rectification",
+	"Party Organisation Building",
+	"Party Organisation Member",
+	"Party Household Care",
 )
 
 permission_query_conditions = {
@@ -142,6 +150,15 @@ permission_query_conditions = {
 	"Property Service Score": "community_governance.scope.child_query_condition",
 	"Property Service Rectification": "community_governance.scope.child_query_condition",
 	"Volunteer Team Member": "community_governance.scope.child_query_condition",
+	"Compound": "community_governance.scope.query_condition",
+	# the scope, and no filtering by who is a member for those who may not read the members
+	"Party Organisation": "community_governance.personal_data.party_organisation_query_condition",
+	"Compound Building": "community_governance.scope.child_query_condition",
+	"Owners Committee Member": "community_governance.scope.child_query_condition",
+	"Deliberation Meeting Rectification": "community_governance.scope.child_query_condition",
+	"Party Organisation Building": "community_governance.scope.child_query_condition",
+	"Party Organisation Member": "community_governance.scope.child_query_condition",
+	"Party Household Care": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -167,6 +184,8 @@ has_permission = {
 	"Volunteer Team": "community_governance.scope.has_permission",
 	"Partner Unit": "community_governance.scope.has_permission",
 	"Reporting Member": "community_governance.scope.has_permission",
+	"Compound": "community_governance.scope.has_permission",
+	"Party Organisation": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 
@@ -188,6 +207,11 @@ doc_events = {
 		"on_trash": "community_governance.scope.forget",
 	}
 	for doctype in ("Grid", "Building", "Resident", "Building Captain", "Care Visit Plan", "User")
+}
+# who sits on an owners' committee changes what its members see
+doc_events["Compound"] = {
+	"on_update": "community_governance.scope.forget",
+	"on_trash": "community_governance.scope.forget",
 }
 doc_events["Service Request"] = {
 	"on_update": [

@@ -23,8 +23,8 @@ DOOR_TO_DOOR_FIELDS = ("phone_masked", "needs_visit")
 PERSONAL_LEVEL = 1
 DOOR_TO_DOOR_LEVEL = 2
 # records whose prints and exports carry residents' personal data (the plan shows its resident's
-# phone to the visitor, a mediation case its parties' contacts)
-PERSONAL_DOCTYPES = (RESIDENT, "Care Visit Plan", "Mediation Case")
+# phone to the visitor, a mediation case its parties' contacts, a party organisation its members)
+PERSONAL_DOCTYPES = (RESIDENT, "Care Visit Plan", "Mediation Case", "Party Organisation")
 
 # how each access is named in the Access Log's method (Frappe's own exports say "Export"/"Print")
 REVEAL_PHONE = "Reveal Phone"
@@ -61,6 +61,25 @@ def resident_query_condition(user: str | None = None, doctype: str | None = None
 	not read the personal fields filters or sorts by one. Frappe 15.44 drops such fields from what a
 	list returns but still filters by them, so ``has_disability=1`` would tell who is disabled."""
 	if filters_by_personal_fields(user):
+		return scope.NOTHING
+	return scope.query_condition(user, doctype)
+
+
+# the tables of a party organisation that say who is a party member (permission level 1)
+PARTY_MEMBERSHIP_NAMED = re.compile(
+	r"Party Organisation Member|Party Household Care|\bmembers\.|\bcentral_households\."
+)
+
+
+def party_organisation_query_condition(user: str | None = None, doctype: str | None = None) -> str:
+	"""Party Organisation's ``permission_query_conditions``: the scope, and nothing at all when a
+	user who may not read the members filters or sorts by them (which organisation a resident's
+	filter returns would tell whether they are a party member)."""
+	form = getattr(frappe.local, "form_dict", None) or {}
+	named = " ".join(str(form.get(argument) or "") for argument in LIST_ARGUMENTS)
+	if PARTY_MEMBERSHIP_NAMED.search(named) and not scope.may_read_table(
+		"Party Organisation", "Party Organisation Member", user
+	):
 		return scope.NOTHING
 	return scope.query_condition(user, doctype)
 

@@ -6,7 +6,9 @@ A user's scope is derived from what they are:
 - Community Workers and Grid Workers see the subtrees of the Grid nodes they are responsible for
   (as the node's responsible user or one of its staff);
 - Building Captains see the buildings of their active captaincies and what belongs to them;
-- anyone linked to a Resident record sees that record and its home building.
+- anyone linked to a Resident record sees that record and its home building;
+- a resident on a compound's owners' committee (for the current term) sees that compound's
+  evaluations and matters.
 
 Each governed DocType names, in ``RULES``, which of its columns tie a record to each part of a scope.
 The same rules become a query condition for lists, reports and link search
@@ -101,16 +103,20 @@ RULES: dict[str, dict[str, tuple]] = {
 		"captain_buildings": (("buildings", "building"),),
 		"home_buildings": (("buildings", "building"),),
 		"users": ("owner",),
+		"committee_compounds": ("compound",),
 	},
 	"Deliberation Meeting": {
 		"grids": ("community", "grid", ("buildings", "grid")),
 		"captain_buildings": (("buildings", "building"),),
 		"users": ("owner",),
+		"committee_compounds": ("compound",),
 	},
+	# the owners' committee of the compound follows its company's evaluations (not the scorecards)
 	"Property Service Evaluation": {
 		"grids": ("community", ("buildings", "grid")),
 		"captain_buildings": (("buildings", "building"),),
 		"users": ("owner",),
+		"committee_compounds": ("compound",),
 	},
 	# care records: the visitor, the workers of the resident's grid and admins (not the captains,
 	# not the resident)
@@ -136,6 +142,20 @@ RULES: dict[str, dict[str, tuple]] = {
 	"Reporting Member": {
 		"grids": ("community",),
 		"users": ("user",),
+	},
+	# a compound: its community's workers and the workers of the grids it reaches into, the captains
+	# and residents of its buildings, and its owners' committee
+	"Compound": {
+		"grids": ("community", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+		"home_buildings": (("buildings", "building"),),
+		"committee_compounds": ("name",),
+	},
+	# the party organisation: the workers of the community and grid it covers, the captains of its
+	# buildings (who see the organisation, not its members: see personal_data.py)
+	"Party Organisation": {
+		"grids": ("community", "grid", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
 	},
 }
 
@@ -165,6 +185,7 @@ class Scope:
 	residents: frozenset = field(default_factory=frozenset)
 	home_buildings: frozenset = field(default_factory=frozenset)
 	care_plans: frozenset = field(default_factory=frozenset)
+	committee_compounds: frozenset = field(default_factory=frozenset)
 
 	@property
 	def users(self) -> frozenset:
@@ -214,6 +235,7 @@ def _compute_scope(user: str, roles: frozenset) -> Scope:
 		residents=residents,
 		home_buildings=home_buildings,
 		care_plans=_visited_plans(user),
+		committee_compounds=_committee_compounds(residents),
 	)
 
 
@@ -280,6 +302,26 @@ def _visited_plans(user: str) -> frozenset:
 	return frozenset(frappe.qb.from_(plan).select(plan.name).where(plan.visitor == user).run(pluck=True))
 
 
+def _committee_compounds(residents: frozenset) -> frozenset:
+	"""The compounds whose owners' committee the user's resident record sits on, this term."""
+	if not residents:
+		return frozenset()
+	member = frappe.qb.DocType("Owners Committee Member")
+	today = frappe.utils.nowdate()
+	return frozenset(
+		frappe.qb.from_(member)
+		.select(member.parent)
+		.distinct()
+		.where(
+			(member.parenttype == "Compound")
+			& member.resident.isin(list(residents))
+			& (member.term_start <= today)
+			& (member.term_end.isnull() | (member.term_end >= today))
+		)
+		.run(pluck=True)
+	)
+
+
 def _own_residents(user: str) -> tuple[frozenset, frozenset]:
 	if user == "Guest":
 		return frozenset(), frozenset()
@@ -337,6 +379,8 @@ def child_query_condition(user: str | None = None, doctype: str | None = None) -
 	row = frappe.qb.DocType(doctype)
 	terms = []
 	for parent_doctype in governed_parents_of(doctype):
+		if not may_read_table(parent_doctype, doctype, user):
+			continue
 		of_parent = row.parenttype == parent_doctype
 		if condition := query_condition(user, parent_doctype):
 			of_parent = of_parent & row.parent.isin(_names_matching(parent_doctype, condition))
@@ -358,9 +402,22 @@ class ScopedRow(Document):
 			return True  # loaded with its record, which Frappe has judged
 		if not self.parent or not frappe.db.exists(self.parenttype, self.parent):
 			return False
+		if not may_read_table(self.parenttype, self.doctype, user):
+			return False
 		record = frappe.get_doc(self.parenttype, self.parent)
 		ptype = "read" if permtype in READ_RIGHTS else "write"
 		return record.has_permission(ptype, debug=debug, user=user)
+
+
+def may_read_table(parent_doctype: str, child_doctype: str, user: str | None = None) -> bool:
+	"""Whether the user's roles open the permission level of the parent's table fields holding the
+	child table: rows behind a level (a party organisation's members, an evaluation's scorecards)
+	are not read on their own by whoever may read only the record's level 0."""
+	meta = frappe.get_meta(parent_doctype)
+	levels = {df.permlevel or 0 for df in meta.get_table_fields() if df.options == child_doctype}
+	if levels <= {0} or (user or frappe.session.user) == "Administrator":
+		return True
+	return bool(levels & set(meta.get_permlevel_access("read", user=user or frappe.session.user)))
 
 
 def _names_matching(doctype: str, condition: str):

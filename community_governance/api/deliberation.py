@@ -6,7 +6,7 @@ Every call checks the caller's permission on the record first; the controllers c
 """
 
 import frappe
-from community_governance import deliberation, scope, shared_records
+from community_governance import compounds, deliberation, scope, shared_records
 from community_governance.community_governance.doctype.deliberation_matter.deliberation_matter import (
 	DeliberationMatter,
 	runs_meetings,
@@ -336,6 +336,22 @@ def _move(matter: str, state: str, **values) -> dict:
 	doc.flags.managed_update = True
 	doc.save()
 	return {"name": doc.name, "status": doc.workflow_state}
+
+
+# --- joint meetings ----------------------------------------------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def fill_joint_agenda(meeting: str) -> dict:
+	"""A joint meeting (联席会议) takes up its compound's open matters and rectifications."""
+	doc = _meeting_to_run(meeting)
+	if not compounds.is_joint_meeting(doc):
+		frappe.throw(_("Only a compound's joint meeting draws its agenda from the compound."))
+	if doc.status != "Planned":
+		frappe.throw(_("The meeting has been held: its agenda is closed."), title=_("Meeting Held"))
+	added = compounds.fill_agenda(doc)
+	doc.save()
+	return {"meeting": doc.name, **added}
 
 
 # --- property-service evaluation ---------------------------------------------------------------------

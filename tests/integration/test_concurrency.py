@@ -488,7 +488,7 @@ def test_five_residents_score_the_property_company_at_once(crowd, sessions):
 		frappe.get_doc(
 			{
 				"doctype": "Property Service Evaluation",
-				"compound": f"Crowd Court {uuid.uuid4().hex[:6]}",
+				"compound_name": f"Crowd Court {uuid.uuid4().hex[:6]}",
 				"property_company": "Crowd Property",
 				"company_contact": crowd.users["volunteer"],
 				"community": "TC1",

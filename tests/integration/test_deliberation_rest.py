@@ -200,7 +200,7 @@ def test_a_low_evaluation_over_rest_opens_a_rectification_request(people, sessio
 	name = ok(
 		cw1.post(
 			"/api/resource/Property Service Evaluation",
-			compound=f"Lotus Court {uuid.uuid4().hex[:6]}",
+			compound_name=f"Lotus Court {uuid.uuid4().hex[:6]}",
 			property_company="Lotus Property",
 			company_contact=people.users["propco"],
 			community="TC1",

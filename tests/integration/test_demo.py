@@ -122,6 +122,29 @@ def test_some_buildings_have_a_captain_and_some_none(small_demo):
 		assert frappe.db.get_value("Resident", captain.resident, "user") == captain.user
 
 
+def test_the_small_demo_has_its_compounds_and_party_organisation(small_demo):
+	assert small_demo.compounds and any(node.members for node in small_demo.party)
+	for compound in small_demo.compounds:
+		name = frappe.db.get_value(
+			"Compound", {"community": compound.community, "compound_name": compound.compound_name}
+		)
+		doc = frappe.get_doc("Compound", name)
+		assert [row.building for row in doc.buildings] == compound.buildings
+		assert [row.committee_role for row in doc.committee] == [role for *_key, role in compound.committee]
+	for node in small_demo.party:
+		name = frappe.db.get_value(
+			"Party Organisation", {"organisation_name": node.organisation_name, "community": node.community}
+		)
+		doc = frappe.get_doc("Party Organisation", name)
+		assert doc.level == node.level and len(doc.members) == len(node.members)
+		assert len(doc.central_households) == len(node.looked_after)
+		if node.parent:
+			assert (
+				frappe.db.get_value("Party Organisation", doc.parent_party_organisation, "organisation_name")
+				== node.parent
+			)
+
+
 def test_users_have_their_roles(small_demo):
 	desk_roles = set(frappe.get_all("Role", filters={"desk_access": 1}, pluck="name"))
 	for user in small_demo.users.values():
@@ -189,6 +212,8 @@ def _snapshot() -> dict:
 		"Building Captain": {"resident": ("in", demo_residents or [""])},
 		"User": {"name": DEMO_USERS},
 		"Has Role": {"parent": DEMO_USERS, "parenttype": "User"},
+		"Compound": {"community": INSIDE},
+		"Party Organisation": {"community": INSIDE},
 	}
 	return {
 		doctype: frappe.get_all(

@@ -114,6 +114,18 @@ FACTORIES = {
 	"Volunteer Team": _record("Volunteer Team", lambda world: _place()),
 	"Partner Unit": _record("Partner Unit", lambda world: _place(contact_user=world.users["cw2"])),
 	"Reporting Member": _record("Reporting Member", lambda world: _place(user=world.users["resident2"])),
+	"Compound": _record(
+		"Compound", lambda world: {"compound_name": "Side Door Court", "community": FOREIGN_COMMUNITY}
+	),
+	"Party Organisation": _record(
+		"Party Organisation",
+		lambda world: {
+			"organisation_name": "Side Door Branch",
+			"level": "Grid Branch",
+			"community": FOREIGN_COMMUNITY,
+			"grid": FOREIGN_GRID,
+		},
+	),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)
@@ -125,6 +137,21 @@ ROW_VALUES = {
 	"Mediation Party": lambda world: {"resident": world.residents["resident2"]},
 	"Volunteer Activity Attendee": lambda world: {"resident": world.residents["resident2"]},
 	"Volunteer Team Member": lambda world: {"resident": world.residents["resident2"]},
+	"Compound Building": lambda world: {"building": FOREIGN_BUILDING, "grid": FOREIGN_GRID},
+	"Owners Committee Member": lambda world: {
+		"resident": world.residents["resident2"],
+		"term_start": "2001-01-01",
+	},
+	"Party Organisation Building": lambda world: {"building": FOREIGN_BUILDING, "grid": FOREIGN_GRID},
+	"Party Organisation Member": lambda world: {
+		"member_type": "Resident",
+		"resident": world.residents["resident2"],
+		"joined_on": "2001-01-01",
+	},
+	"Party Household Care": lambda world: {
+		"party_member": world.residents["resident2"],
+		"served_resident": world.residents["resident2"],
+	},
 }
 
 
@@ -679,10 +706,10 @@ def test_a_captain_cannot_raise_a_matter_for_another_building(clients, cleanup):
 
 @pytest.mark.http
 def test_a_community_worker_cannot_open_an_evaluation_in_another_community(world, clients, cleanup):
-	cleanup.append(("Property Service Evaluation", {"compound": "Side Door Garden"}))
+	cleanup.append(("Property Service Evaluation", {"compound_name": "Side Door Garden"}))
 	response = clients("cw1").post(
 		"/api/resource/Property Service Evaluation",
-		compound="Side Door Garden",
+		compound_name="Side Door Garden",
 		property_company="Side Door Property",
 		community=FOREIGN_COMMUNITY,
 		buildings=[{"building": FOREIGN_BUILDING}],
@@ -690,7 +717,7 @@ def test_a_community_worker_cannot_open_an_evaluation_in_another_community(world
 		period_start=nowdate()[:8] + "01",
 	)
 	assert_refused(response)
-	assert not frappe.db.exists("Property Service Evaluation", {"compound": "Side Door Garden"})
+	assert not frappe.db.exists("Property Service Evaluation", {"compound_name": "Side Door Garden"})
 
 
 @pytest.mark.http

@@ -7,7 +7,7 @@ workflow decides who may move a matter; this controller checks what each stage n
 fields only the app writes (support, the vote and the review) as the app wrote them."""
 
 import frappe
-from community_governance import deliberation, scope, shared_records
+from community_governance import compounds, deliberation, scope, shared_records
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.model.document import Document
@@ -63,6 +63,7 @@ class DeliberationMatter(Document):
 			"Parking", "Lifts", "Greenery", "Traffic", "Compound Rules", "Property Service", "Other"
 		]
 		community: DF.Link | None
+		compound: DF.Link | None
 		counting: DF.Literal["Per Household", "Per Person"]
 		decided_on: DF.Date | None
 		decision: DF.Text | None
@@ -78,7 +79,7 @@ class DeliberationMatter(Document):
 		review_date: DF.Date | None
 		review_note: DF.SmallText | None
 		reviewed_on: DF.Date | None
-		scope_level: DF.Literal["Buildings", "Grid", "Community"]
+		scope_level: DF.Literal["Buildings", "Grid", "Community", "Compound"]
 		support_count: DF.Int
 		support_needed: DF.Int
 		supporters: DF.Table[DeliberationSupporter]
@@ -119,7 +120,7 @@ class DeliberationMatter(Document):
 		self.set("supporters", [row.as_dict() for row in before.supporters])
 		if self.workflow_state not in OPEN_STATES or before.workflow_state not in OPEN_STATES:
 			# the place and the counting are what was voted on: they stay once the vote is over
-			for fieldname in ("scope_level", "community", "grid", "counting"):
+			for fieldname in ("scope_level", "community", "grid", "compound", "counting"):
 				self.set(fieldname, before.get(fieldname))
 			self.set("buildings", [row.as_dict() for row in before.buildings])
 		self.keep_recorded_actions(before)
@@ -161,8 +162,11 @@ class DeliberationMatter(Document):
 	def set_buildings(self):
 		"""A matter of a grid or a community concerns every building in it (listed when the scope is
 		chosen, so that support and votes do not rewrite the list)."""
+		if self.compound:
+			self.scope_level = "Compound"
 		if self.is_new() or any(
-			self.has_value_changed(fieldname) for fieldname in ("scope_level", "community", "grid")
+			self.has_value_changed(fieldname)
+			for fieldname in ("scope_level", "community", "grid", "compound")
 		):
 			self.list_buildings_of_scope()
 		if not self.buildings:
@@ -178,6 +182,8 @@ class DeliberationMatter(Document):
 			self.set("buildings", [{"building": name} for name in buildings_in("community", self.community)])
 		elif self.scope_level == "Grid" and self.grid:
 			self.set("buildings", [{"building": name} for name in buildings_in("grid", self.grid)])
+		elif self.scope_level == "Compound" and self.compound:
+			compounds.take_place_from_compound(self)
 
 	def validate_place(self):
 		names = [row.building for row in self.buildings]
@@ -221,7 +227,10 @@ class DeliberationMatter(Document):
 				_("Follow-up actions are planned once the matter is decided and before it is implemented."),
 				title=_("Not Decided"),
 			)
+		# a joint meeting's decision is carried out by the compound's property company
+		contact = compounds.property_contact_of_meeting(self.meeting)
 		for row in drafts:
+			row.assigned_to = row.assigned_to or contact
 			row.description = plain_text(row.description or "").strip()
 			if not row.description:
 				frappe.throw(

@@ -7,12 +7,25 @@ frappe.ui.form.on("Deliberation Meeting", {
 	setup(frm) {
 		frm.set_query("community", () => ({ filters: { level: "Community" } }));
 		frm.set_query("grid", () => ({ filters: { level: "Grid" } }));
+		frm.set_query("compound", () => ({ filters: frm.doc.community ? { community: frm.doc.community } : {} }));
 		frm.set_query("matter", "agenda", () => ({
 			filters: { workflow_state: ["in", ["Proposed", "Supported", "On Agenda"]] },
 		}));
 	},
 
 	refresh(frm) {
+		const joint = (frm.doc.meeting_kind || "Deliberation") !== "Deliberation";
+		if (!frm.is_new() && joint && frm.doc.status === "Planned" && frm.perm[0].write) {
+			// the compound's matters and rectifications opened since the meeting was planned
+			frm.add_custom_button(__("Fill Agenda from Compound"), () =>
+				frappe.call({
+					method: `${DELIBERATION_API}.fill_joint_agenda`,
+					type: "POST",
+					args: { meeting: frm.doc.name },
+					callback: () => frm.reload_doc(),
+				})
+			);
+		}
 		const open = (frm.doc.agenda || []).filter((row) => !row.outcome).map((row) => row.matter);
 		if (frm.is_new() || !open.length || !frm.perm[0].write) return;
 		frm.add_custom_button(__("Record Vote"), () => record_vote(frm, open));

@@ -7,7 +7,8 @@ the app's calls (community_governance.api.deliberation), which apply the countin
 threshold of community_governance.deliberation."""
 
 import frappe
-from community_governance import deliberation, shared_records
+from community_governance import compounds, deliberation, shared_records
+from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, flt, now_datetime
@@ -42,6 +43,9 @@ class DeliberationMeeting(Document):
 		from community_governance.community_governance.doctype.deliberation_building.deliberation_building import (
 			DeliberationBuilding,
 		)
+		from community_governance.community_governance.doctype.deliberation_meeting_rectification.deliberation_meeting_rectification import (
+			DeliberationMeetingRectification,
+		)
 		from community_governance.community_governance.doctype.deliberation_vote.deliberation_vote import (
 			DeliberationVote,
 		)
@@ -51,6 +55,7 @@ class DeliberationMeeting(Document):
 		attendance: DF.Table[DeliberationAttendance]
 		buildings: DF.TableMultiSelect[DeliberationBuilding]
 		community: DF.Link
+		compound: DF.Link | None
 		discussion: DF.TextEditor | None
 		grid: DF.Link | None
 		invite_captains: DF.Check
@@ -59,9 +64,13 @@ class DeliberationMeeting(Document):
 		invite_partner_units: DF.Check
 		invite_property_company: DF.Check
 		meeting_date: DF.Datetime
+		meeting_kind: DF.Literal[
+			"Deliberation", "Weekly Joint Meeting", "Monthly Joint Meeting", "Quarterly Joint Meeting"
+		]
 		passing_threshold: DF.Percent
 		place: DF.Data | None
 		quorum_percent: DF.Percent
+		rectifications: DF.Table[DeliberationMeetingRectification]
 		status: DF.Literal["Planned", "Held"]
 		title: DF.Data
 		votes: DF.Table[DeliberationVote]
@@ -71,9 +80,12 @@ class DeliberationMeeting(Document):
 		self.keep_what_only_the_app_records()
 		self.set_voting_rules()
 		self.validate_voting_rules()
+		compounds.validate_joint_meeting(self)
+		self.draw_joint_agenda()
 		self.validate_agenda()
 		self.set_buildings()
 		self.validate_place()
+		self.validate_rectifications()
 		self.validate_attendance()
 
 	def keep_what_only_the_app_records(self):
@@ -95,7 +107,7 @@ class DeliberationMeeting(Document):
 				row.set(fieldname, results[row.matter].get(fieldname) if row.matter in results else None)
 		if self.has_votes_or_decisions(before):
 			# once voting started the rules and the electorate are what the votes were cast under
-			for fieldname in ("quorum_percent", "passing_threshold", "community", "grid"):
+			for fieldname in ("quorum_percent", "passing_threshold", "community", "grid", "compound"):
 				self.set(fieldname, before.get(fieldname))
 			self.set("buildings", [row.as_dict() for row in before.buildings])
 			kept = {row.matter for row in self.agenda}
@@ -127,8 +139,14 @@ class DeliberationMeeting(Document):
 				_("The passing threshold is a share from 0 to just under 100%."), title=_("Invalid Threshold")
 			)
 
+	def draw_joint_agenda(self):
+		"""A new joint meeting with nothing on it takes up its compound's open matters and
+		rectifications."""
+		if self.is_new() and compounds.is_joint_meeting(self) and not (self.agenda or self.rectifications):
+			compounds.fill_agenda(self)
+
 	def validate_agenda(self):
-		if not self.agenda:
+		if not self.agenda and not (compounds.is_joint_meeting(self) and self.rectifications):
 			frappe.throw(_("Put at least one matter on the agenda."), title=_("Empty Agenda"))
 		before = self.get_doc_before_save()
 		listed = {row.matter for row in before.agenda} if before else set()
@@ -152,6 +170,9 @@ class DeliberationMeeting(Document):
 				)
 
 	def set_buildings(self):
+		if self.compound and not self.has_votes_or_decisions():
+			compounds.take_place_from_compound(self)
+			return
 		if self.buildings:
 			return
 		affected = []
@@ -187,6 +208,27 @@ class DeliberationMeeting(Document):
 					),
 					title=_("Outside the Meeting's Scope"),
 				)
+
+	def validate_rectifications(self):
+		"""A joint meeting follows up the rectifications of its own buildings, each once."""
+		if self.rectifications and not self.compound:
+			frappe.throw(
+				_("Rectifications are followed up at a compound's joint meeting."),
+				title=_("Compound Missing"),
+			)
+		names = {row.building for row in self.buildings}
+		seen = set()
+		for row in self.rectifications:
+			building = frappe.db.get_value("Service Request", row.service_request, "building")
+			if building not in names or row.service_request in seen:
+				frappe.throw(
+					_(
+						"Rectification {0} is not an open request of this compound, or is listed twice."
+					).format(frappe.bold(row.service_request)),
+					title=_("Not the Compound's Rectification"),
+				)
+			seen.add(row.service_request)
+			row.progress_note = plain_text(row.progress_note or "").strip() or None
 
 	def validate_attendance(self):
 		signed_in = set()

@@ -7,7 +7,7 @@ and parking from 1 to 5. Submitting the evaluation closes the period; every crit
 below the low score opens a rectification request to the company's contact."""
 
 import frappe
-from community_governance import deliberation, scope, shared_records
+from community_governance import compounds, deliberation, scope, shared_records
 from community_governance.community_governance.doctype.service_request.service_request import HANDLER_ROLES
 from community_governance.utils.text import plain_text
 from frappe import _
@@ -47,7 +47,8 @@ class PropertyServiceEvaluation(Document):
 		comments: DF.SmallText | None
 		community: DF.Link
 		company_contact: DF.Link
-		compound: DF.Data
+		compound: DF.Link | None
+		compound_name: DF.Data | None
 		low_score_below: DF.Float
 		overall_score: DF.Float
 		period_end: DF.Date | None
@@ -59,6 +60,7 @@ class PropertyServiceEvaluation(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.take_from_compound()
 		self.set_period()
 		self.validate_period_started()
 		self.validate_one_evaluation_a_period()
@@ -67,8 +69,18 @@ class PropertyServiceEvaluation(Document):
 		self.validate_scores()
 		self.compute_results()
 
+	def take_from_compound(self):
+		"""A compound's evaluation covers its buildings and evaluates its company; one without a
+		compound record (registered before compounds were) names its compound and buildings by hand."""
+		# followed while the period is open; closing it keeps what was evaluated
+		if self.compound and self.docstatus == 0:
+			compounds.take_place_from_compound(self)
+			compounds.take_company_from_compound(self)
+		self.compound_name = plain_text(self.compound_name or "").strip()
+		if not self.compound_name:
+			frappe.throw(_("Choose the compound evaluated."), title=_("Compound Missing"))
+
 	def set_period(self):
-		self.compound = plain_text(self.compound or "").strip()
 		self.comments = plain_text(self.comments or "").strip() or None
 		self.period_end = deliberation.period_end(getdate(self.period_start), self.cadence)
 
@@ -82,10 +94,11 @@ class PropertyServiceEvaluation(Document):
 			)
 
 	def validate_one_evaluation_a_period(self):
+		compound = {"compound": self.compound} if self.compound else {"compound_name": self.compound_name}
 		existing = frappe.db.exists(
 			self.doctype,
 			{
-				"compound": self.compound,
+				**compound,
 				"period_start": self.period_start,
 				"docstatus": ("<", 2),
 				"name": ("!=", self.name),
@@ -94,7 +107,7 @@ class PropertyServiceEvaluation(Document):
 		if existing:
 			frappe.throw(
 				_("{0} already has an evaluation for the period starting {1}: {2}.").format(
-					frappe.bold(self.compound), frappe.format(self.period_start, "Date"), existing
+					frappe.bold(self.compound_name), frappe.format(self.period_start, "Date"), existing
 				),
 				title=_("Already Evaluated"),
 			)
@@ -125,7 +138,7 @@ class PropertyServiceEvaluation(Document):
 			if resident.building not in buildings:
 				frappe.throw(
 					_("Row {0}: {1} does not live in {2}.").format(
-						row.idx, frappe.bold(resident.full_name), frappe.bold(self.compound)
+						row.idx, frappe.bold(resident.full_name), frappe.bold(self.compound_name)
 					),
 					title=_("Outside the Compound"),
 				)
@@ -198,7 +211,7 @@ class PropertyServiceEvaluation(Document):
 				"building": self.buildings[0].building,
 				"category": category,
 				"priority": "High",
-				"subject": _("Rectify {0} at {1}").format(label, self.compound)[:140],
+				"subject": _("Rectify {0} at {1}").format(label, self.compound_name)[:140],
 				"description": _(
 					"{0} scored {1} on average for {2} in the period {3} to {4} (below {5}). Please rectify."
 				).format(

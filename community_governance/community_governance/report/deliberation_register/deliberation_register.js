@@ -24,6 +24,7 @@ frappe.query_reports["Deliberation Register"] = {
 			options: "Grid",
 			get_query: () => ({ filters: { level: "Community" } }),
 		},
+		{ fieldname: "compound", label: __("Compound"), fieldtype: "Link", options: "Compound" },
 		{
 			fieldname: "stage",
 			label: __("Stage"),

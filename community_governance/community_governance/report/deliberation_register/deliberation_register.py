@@ -59,7 +59,7 @@ def get_columns() -> list[dict]:
 
 def get_matters(filters) -> list[dict]:
 	conditions = [[DOCTYPE, "creation", "between", [filters.from_date, add_days(filters.to_date, 1)]]]
-	for fieldname in ("community", "category"):
+	for fieldname in ("community", "compound", "category"):
 		if filters.get(fieldname):
 			conditions.append([DOCTYPE, fieldname, "=", filters.get(fieldname)])
 	if filters.get("stage"):

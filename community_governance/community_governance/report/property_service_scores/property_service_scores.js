@@ -24,6 +24,6 @@ frappe.query_reports["Property Service Scores"] = {
 			options: "Grid",
 			get_query: () => ({ filters: { level: "Community" } }),
 		},
-		{ fieldname: "compound", label: __("Compound"), fieldtype: "Data" },
+		{ fieldname: "compound", label: __("Compound"), fieldtype: "Link", options: "Compound" },
 	],
 };

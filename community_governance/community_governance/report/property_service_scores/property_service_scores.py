@@ -38,7 +38,8 @@ def get_columns() -> list[dict]:
 		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
 
 	return [
-		column("compound", _("Compound"), "Data", 150),
+		column("compound", _("Compound"), "Link", 150, options="Compound"),
+		column("compound_name", _("Compound Name"), "Data", 150),
 		column("property_company", _("Property Company"), "Data", 160),
 		column("period_start", _("Period Start"), "Date", 110),
 		column("period_end", _("Period End"), "Date", 110),
@@ -56,7 +57,8 @@ def get_evaluations(filters) -> list[dict]:
 		[DOCTYPE, "docstatus", "=", 1],
 		[DOCTYPE, "period_start", "between", [filters.from_date, filters.to_date]],
 	]
-	for fieldname in ("community", "compound"):
+	# a compound is chosen as its record, or (evaluations older than compound records) by name
+	for fieldname in ("community", "compound", "compound_name"):
 		if filters.get(fieldname):
 			conditions.append([DOCTYPE, fieldname, "=", filters.get(fieldname)])
 	return frappe.get_list(
@@ -65,6 +67,7 @@ def get_evaluations(filters) -> list[dict]:
 		fields=[
 			"name",
 			"compound",
+			"compound_name",
 			"property_company",
 			"period_start",
 			"period_end",
@@ -72,7 +75,7 @@ def get_evaluations(filters) -> list[dict]:
 			"overall_score",
 			*(f"avg_{criterion}" for criterion in CRITERIA),
 		],
-		order_by="compound asc, period_start asc",
+		order_by="compound_name asc, period_start asc",
 		limit_page_length=0,
 	)
 
@@ -95,10 +98,11 @@ def with_trend(evaluations: list[dict], rectifications: dict[str, int]) -> list[
 	data, previous = [], {}
 	for evaluation in evaluations:
 		overall = flt(evaluation.overall_score, 2)
-		before = previous.get(evaluation.compound)
+		before = previous.get(evaluation.compound_name)
 		data.append(
 			{
 				"compound": evaluation.compound,
+				"compound_name": evaluation.compound_name,
 				"property_company": evaluation.property_company,
 				"period_start": evaluation.period_start,
 				"period_end": evaluation.period_end,
@@ -110,7 +114,7 @@ def with_trend(evaluations: list[dict], rectifications: dict[str, int]) -> list[
 				"rectifications": rectifications.get(evaluation.name, 0),
 			}
 		)
-		previous[evaluation.compound] = overall
+		previous[evaluation.compound_name] = overall
 	return data
 
 
@@ -118,8 +122,8 @@ def get_chart(data: list[dict]) -> dict | None:
 	if not data:
 		return None
 	periods = sorted({str(row["period_start"]) for row in data})
-	compounds = sorted({row["compound"] for row in data})
-	scores = {(row["compound"], str(row["period_start"])): row["overall_score"] for row in data}
+	compounds = sorted({row["compound_name"] for row in data})
+	scores = {(row["compound_name"], str(row["period_start"])): row["overall_score"] for row in data}
 	return {
 		"data": {
 			"labels": periods,
