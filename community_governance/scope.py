@@ -137,6 +137,11 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("community",),
 		"users": ("user",),
 	},
+	# a registration waits for the captain or grid worker of the building the person says is home
+	"Resident Registration": {
+		"grids": ("grid",),
+		"captain_buildings": ("building",),
+	},
 }
 
 # Where a record belongs when its read rule names no place: a mediation case is read by its team
