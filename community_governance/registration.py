@@ -27,7 +27,7 @@ from frappe.utils.password import (
 )
 
 REGISTRATION = "Resident Registration"
-PENDING, APPROVED, REJECTED = "Pending", "Approved", "Rejected"
+PENDING, APPROVED, REJECTED = "Awaiting Verification", "Approved", "Rejected"
 RESIDENT_ROLE = "Resident"
 # a placeholder address: the User needs an e-mail, the resident has none, nothing is ever sent to it
 PLACEHOLDER_EMAIL_DOMAIN = "phone.invalid"
@@ -228,7 +228,7 @@ def locked_for_decision(registration: str):
 		)
 	if doc.status != PENDING:
 		frappe.throw(
-			_("Registration {0} has already been {1}.").format(frappe.bold(doc.name), _(doc.status.lower())),
+			_("Registration {0} has already been decided: {1}.").format(frappe.bold(doc.name), _(doc.status)),
 			title=_("Already Decided"),
 		)
 	return doc

@@ -133,7 +133,7 @@ def test_a_resident_joins_from_the_qr_link_is_verified_by_their_captain_and_logs
 	response = guest.register(**details(mobile, full_name="  Ma <b>Lan</b> "))
 	assert response.status_code == 200, response.text
 	answer = response.json()["message"]
-	assert answer["status"] == "Pending" and answer["code_sent"] is False
+	assert answer["status"] == "Awaiting Verification" and answer["code_sent"] is False
 	name = answer["registration"]
 
 	# nothing exists but the pending registration; the password is not stored in the clear
@@ -143,7 +143,7 @@ def test_a_resident_joins_from_the_qr_link_is_verified_by_their_captain_and_logs
 	stored = frappe.db.get_value(
 		registration.REGISTRATION, name, ["full_name", "status", "grid"], as_dict=True
 	)
-	assert stored == {"full_name": "Ma Lan", "status": "Pending", "grid": "TG11"}
+	assert stored == {"full_name": "Ma Lan", "status": "Awaiting Verification", "grid": "TG11"}
 	assert PASSWORD not in str(frappe.db.sql("select * from `tabResident Registration` where name=%s", name))
 
 	# logging in before approval says why it does not work yet, in the language they registered in
@@ -185,7 +185,7 @@ def test_a_resident_joins_from_the_qr_link_is_verified_by_their_captain_and_logs
 
 	# approving twice is refused
 	again = captain.post(f"{API}.approve", registration=name)
-	assert again.status_code == 417 and "already" in message_of(again)
+	assert again.status_code == 417 and "already been decided" in message_of(again)
 
 	# the mobile number is the login; the resident lands on their services
 	phone = Guest(server)
@@ -502,3 +502,9 @@ def test_a_normalized_number_with_spaces_registers_as_the_bare_digits(server, wo
 	assert response.status_code == 200, response.text
 	frappe.db.rollback()
 	assert frappe.db.exists(registration.REGISTRATION, {"mobile": mobile})
+
+
+def test_the_password_reset_page_speaks_chinese_to_a_guest(server):
+	page = Guest(server, language="zh-CN").get("/me/reset-password")
+	assert page.status_code == 200
+	assert "忘记密码" in page.text and "请向网格员索取验证码" in page.text

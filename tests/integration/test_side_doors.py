@@ -114,6 +114,17 @@ FACTORIES = {
 	"Volunteer Team": _record("Volunteer Team", lambda world: _place()),
 	"Partner Unit": _record("Partner Unit", lambda world: _place(contact_user=world.users["cw2"])),
 	"Reporting Member": _record("Reporting Member", lambda world: _place(user=world.users["resident2"])),
+	"Resident Registration": _record(
+		"Resident Registration",
+		lambda world: {
+			"building": FOREIGN_BUILDING,
+			"grid": FOREIGN_GRID,
+			"full_name": "Side Door",
+			"mobile": "13700000099",
+			"room": "1",
+			"status": "Awaiting Verification",
+		},
+	),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)

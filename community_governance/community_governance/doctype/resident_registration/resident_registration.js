@@ -5,7 +5,7 @@ const REGISTRATION_API = "community_governance.api.registration";
 
 frappe.ui.form.on("Resident Registration", {
 	refresh(frm) {
-		if (frm.is_new() || frm.doc.status !== "Pending") return;
+		if (frm.is_new() || frm.doc.status !== "Awaiting Verification") return;
 		frm.add_custom_button(__("Approve"), () => approve(frm)).addClass("btn-primary");
 		frm.add_custom_button(__("Reject"), () => reject(frm));
 		show_suggestions(frm);

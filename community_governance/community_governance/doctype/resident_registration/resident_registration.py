@@ -27,7 +27,7 @@ class ResidentRegistration(Document):
 		rejection_reason: DF.SmallText | None
 		resident: DF.Link | None
 		room: DF.Data | None
-		status: DF.Literal["Pending", "Approved", "Rejected"]
+		status: DF.Literal["Awaiting Verification", "Approved", "Rejected"]
 		unit: DF.Data | None
 		user: DF.Link | None
 		verified_by: DF.Link | None
