@@ -508,3 +508,36 @@ def test_the_password_reset_page_speaks_chinese_to_a_guest(server):
 	page = Guest(server, language="zh-CN").get("/me/reset-password")
 	assert page.status_code == 200
 	assert "忘记密码" in page.text and "请向网格员索取验证码" in page.text
+
+
+def test_the_notice_board_prints_a_join_qr_code_beside_the_request_one(world):
+	html = frappe.get_print("Building", B1, "Building Notice Board")
+	board = notice_board.notice_board(B1)
+	assert board["join_url"] in html and board["form_url"] in html
+	assert html.count('src="data:image/png;base64,') == 2
+	assert board["join_qr_code"] != board["qr_code"]
+
+
+def test_login_by_mobile_number_is_switched_on_by_install_and_by_the_patch(site):
+	from community_governance.patches import allow_login_by_mobile_number
+
+	assert frappe.db.get_single_value("System Settings", "allow_login_using_mobile_number") == 1
+	frappe.db.set_single_value("System Settings", "allow_login_using_mobile_number", 0)
+	allow_login_by_mobile_number.execute()
+	assert frappe.db.get_single_value("System Settings", "allow_login_using_mobile_number") == 1
+
+
+def test_two_registrations_of_one_number_at_once_make_one(gunicorn_server, world, joined):
+	from concurrent.futures import ThreadPoolExecutor
+
+	mobile = new_mobile()
+	joined.append(mobile)
+	guests = [Guest(gunicorn_server) for _ in range(4)]
+	with ThreadPoolExecutor(len(guests)) as pool:
+		answers = list(pool.map(lambda guest: guest.register(**details(mobile)), guests))
+	codes = sorted(answer.status_code for answer in answers)
+	assert codes.count(200) == 1 and all(400 <= code < 500 for code in codes if code != 200), [
+		a.text for a in answers
+	]
+	frappe.db.rollback()
+	assert frappe.db.count(registration.REGISTRATION, {"mobile": mobile}) == 1
