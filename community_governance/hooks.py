@@ -19,6 +19,14 @@ add_to_apps_screen = [
 
 # Malformed list arguments (fields, filters, order and group by) answer a clear 4xx, not a 500
 before_request = ["community_governance.list_arguments.check_list_request"]
+# Other clients (a mini-program, frappe-js-sdk): a token- or OAuth-authenticated user gets messages in
+# their own language, errors carry a plain-text message, a login refused for a registration that is
+# not approved yet says why
+auth_hooks = ["community_governance.api_clients.use_language_of_authenticated_user"]
+after_request = [
+	"community_governance.api_clients.explain_refused_login",
+	"community_governance.api_clients.add_plain_text_message",
+]
 
 # Installation
 # ------------
@@ -74,6 +82,7 @@ _GOVERNED_DOCTYPES = (
 	"Reporting Member",
 	"Compound",
 	"Party Organisation",
+	"Resident Registration",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -128,6 +137,7 @@ permission_query_conditions = {
 	"Volunteer Team": "community_governance.scope.query_condition",
 	"Partner Unit": "community_governance.scope.query_condition",
 	"Reporting Member": "community_governance.scope.query_condition",
+	"Resident Registration": "community_governance.scope.query_condition",
 	# child tables read on their own (frappe.client.get_list(child, parent=...), REST of the child)
 	"Grid Staff": "community_governance.scope.child_query_condition",
 	"Building Unit": "community_governance.scope.child_query_condition",
@@ -186,6 +196,7 @@ has_permission = {
 	"Reporting Member": "community_governance.scope.has_permission",
 	"Compound": "community_governance.scope.has_permission",
 	"Party Organisation": "community_governance.scope.has_permission",
+	"Resident Registration": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 

@@ -41,6 +41,7 @@ DATA_IMPORT_ROLES = ("Street Office Admin", "Community Worker")
 def after_install():
 	after_migrate()
 	hide_error_tracebacks()
+	allow_login_by_mobile_number()
 
 
 def after_migrate():
@@ -56,6 +57,12 @@ def hide_error_tracebacks():
 	on install (and by a patch on sites that had the app before). Not on migrate, so an administrator
 	who turns it back on to debug keeps it on."""
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
+
+
+def allow_login_by_mobile_number():
+	"""Residents join by phone and log in with their mobile number as user name (System Settings >
+	Allow Login using Mobile Number): on install, and by a patch on sites that had the app before."""
+	frappe.db.set_single_value("System Settings", "allow_login_using_mobile_number", 1)
 
 
 # Guards the database keeps even when two writers race: (DocType, constraint, columns)

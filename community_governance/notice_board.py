@@ -1,5 +1,6 @@
-"""The building's notice board (楼栋长信息公示牌): who the captain is and a QR code that opens the
-resident request form for the building. Used by the "Building Notice Board" print format."""
+"""The building's notice board (楼栋长信息公示牌): who the captain is, a QR code that opens the
+resident request form for the building and one that opens the registration for its residents
+(/me/join with the building chosen). Used by the "Building Notice Board" print format."""
 
 import base64
 import io
@@ -12,6 +13,10 @@ import frappe
 
 def request_form_url(building: str) -> str:
 	return frappe.utils.get_url(f"/service-request/new?building={quote(building)}")
+
+
+def join_url(building: str) -> str:
+	return frappe.utils.get_url(f"/me/join?building={quote(building)}")
 
 
 def qr_code_data_uri(text: str) -> str:
@@ -36,9 +41,12 @@ def notice_board(building: str) -> dict:
 		.run(as_dict=True)
 	)
 	url = request_form_url(building)
+	joining = join_url(building)
 	return {
 		"captain": found[0] if found else None,
 		"duties": frappe.db.get_single_value("Community Governance Settings", "captain_duties"),
 		"form_url": url,
 		"qr_code": qr_code_data_uri(url),
+		"join_url": joining,
+		"join_qr_code": qr_code_data_uri(joining),
 	}

@@ -157,6 +157,11 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("community", "grid", ("buildings", "grid")),
 		"captain_buildings": (("buildings", "building"),),
 	},
+	# a registration waits for the captain or grid worker of the building the person says is home
+	"Resident Registration": {
+		"grids": ("grid",),
+		"captain_buildings": ("building",),
+	},
 }
 
 # Where a record belongs when its read rule names no place: a mediation case is read by its team

@@ -126,6 +126,17 @@ FACTORIES = {
 			"grid": FOREIGN_GRID,
 		},
 	),
+	"Resident Registration": _record(
+		"Resident Registration",
+		lambda world: {
+			"building": FOREIGN_BUILDING,
+			"grid": FOREIGN_GRID,
+			"full_name": "Side Door",
+			"mobile": "13700000099",
+			"room": "1",
+			"status": "Awaiting Verification",
+		},
+	),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)

@@ -40,3 +40,29 @@ frappe.ui.form.on("Resident", {
 		});
 	},
 });
+
+// A resident who forgot their password and has no SMS: their grid worker gets a one-time code to hand over.
+frappe.ui.form.on("Resident", {
+	refresh(frm) {
+		const staff = ["Grid Worker", "Community Worker", "Street Office Admin", "System Manager"];
+		if (frm.is_new() || !frm.doc.user || !staff.some((role) => frappe.user.has_role(role))) return;
+		frm.add_custom_button(__("Password Reset Code"), () => {
+			frappe
+				.xcall(
+					"community_governance.api.registration.issue_reset_code",
+					{ resident: frm.doc.name },
+					"POST"
+				)
+				.then(({ code, valid_minutes }) => {
+					frappe.msgprint({
+						title: __("Password Reset Code"),
+						message: __(
+							"Give {0} this code in person: {1}. They set a new password with it at /me/reset-password within {2} minutes.",
+							[frappe.utils.escape_html(frm.doc.full_name), `<strong>${code}</strong>`, valid_minutes]
+						),
+						indicator: "blue",
+					});
+				});
+		});
+	},
+});
