@@ -13,7 +13,7 @@ without SMS, the verifier's match is the proof and a grid worker hands over a re
 import secrets
 
 import frappe
-from community_governance import personal_data, scope
+from community_governance import personal_data, scope, sms
 from community_governance.accounts import grant_role
 from community_governance.utils.phone import is_mobile, normalize_phone
 from community_governance.utils.text import plain_text
@@ -148,7 +148,7 @@ def register(
 		}
 	)
 	doc.insert(ignore_permissions=True)
-	if sms_configured():
+	if sms.configured():
 		send_code(PHONE_CODE, doc.mobile, _("Your code to join the community is {0}, valid for 10 minutes."))
 	return doc
 
@@ -378,17 +378,9 @@ def create_user(registration) -> str:
 # --- SMS and one-time codes -------------------------------------------------------------------
 
 
-def sms_configured() -> bool:
-	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
-
-
 def tell(mobile: str, message: str) -> None:
 	"""An SMS where the site can send one; otherwise the resident learns it on their next login."""
-	if not sms_configured():
-		return
-	from frappe.core.doctype.sms_settings.sms_settings import send_sms
-
-	send_sms([mobile], message, success_msg=False)
+	sms.send([mobile], message)
 
 
 def _code_keys(purpose: str, mobile: str) -> tuple[bytes, bytes]:
@@ -407,9 +399,7 @@ def new_code(purpose: str, mobile: str) -> str:
 
 
 def send_code(purpose: str, mobile: str, message: str) -> None:
-	from frappe.core.doctype.sms_settings.sms_settings import send_sms
-
-	send_sms([mobile], message.format(new_code(purpose, mobile)), success_msg=False)
+	sms.send([mobile], message.format(new_code(purpose, mobile)))
 
 
 def check_code(purpose: str, mobile: str, code: str | None) -> None:
@@ -444,7 +434,7 @@ def resident_user_of(mobile: str) -> str | None:
 
 def send_reset_code(mobile: str) -> None:
 	"""A code by SMS to a resident's number; the same answer whether or not the number is theirs."""
-	if not sms_configured():
+	if not sms.configured():
 		frappe.throw(
 			_("This site cannot send SMS: please ask your grid worker for a reset code."), title=_("No SMS")
 		)

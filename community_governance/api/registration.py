@@ -3,6 +3,7 @@ forgotten password. Writes by POST only; what a Guest may call is rate-limited p
 
 import frappe
 from community_governance import registration as joining
+from community_governance import sms
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
@@ -29,7 +30,7 @@ def register(
 	return {
 		"registration": doc.name,
 		"status": doc.status,
-		"code_sent": joining.sms_configured(),
+		"code_sent": sms.configured(),
 		"message": _("Thank you. Your building captain or grid worker will verify your registration."),
 	}
 

@@ -3,7 +3,7 @@ worker."""
 
 import frappe
 import frappe.sessions
-from community_governance import registration
+from community_governance import registration, sms
 from community_governance.resident_pages import script_messages, set_page
 from frappe import _
 
@@ -13,7 +13,7 @@ sitemap = 0
 
 def get_context(context):
 	set_page(context, _("Forgot Password"), with_hub_link=False)
-	context.sms = registration.sms_configured()
+	context.sms = sms.configured()
 	context.min_password_length = registration.MIN_PASSWORD_LENGTH
 	context.script_messages = script_messages("The two passwords differ.")
 	frappe.sessions.get_csrf_token()
