@@ -42,6 +42,7 @@ fixtures = [
 					"Mediator",
 					"Volunteer",
 					"Resident",
+					"Caring Merchant",
 				],
 			]
 		],
@@ -72,6 +73,7 @@ _GOVERNED_DOCTYPES = (
 	"Volunteer Team",
 	"Partner Unit",
 	"Reporting Member",
+	"Caring Merchant",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -96,6 +98,7 @@ _GOVERNED_CHILD_TABLES = (
 	"Property Service Score",
 	"Property Service Rectification",
 	"Volunteer Team Member",
+	"Caring Merchant Counter User",
 )
 
 permission_query_conditions = {
@@ -120,6 +123,7 @@ permission_query_conditions = {
 	"Volunteer Team": "community_governance.scope.query_condition",
 	"Partner Unit": "community_governance.scope.query_condition",
 	"Reporting Member": "community_governance.scope.query_condition",
+	"Caring Merchant": "community_governance.scope.query_condition",
 	# child tables read on their own (frappe.client.get_list(child, parent=...), REST of the child)
 	"Grid Staff": "community_governance.scope.child_query_condition",
 	"Building Unit": "community_governance.scope.child_query_condition",
@@ -142,6 +146,7 @@ permission_query_conditions = {
 	"Property Service Score": "community_governance.scope.child_query_condition",
 	"Property Service Rectification": "community_governance.scope.child_query_condition",
 	"Volunteer Team Member": "community_governance.scope.child_query_condition",
+	"Caring Merchant Counter User": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -167,6 +172,7 @@ has_permission = {
 	"Volunteer Team": "community_governance.scope.has_permission",
 	"Partner Unit": "community_governance.scope.has_permission",
 	"Reporting Member": "community_governance.scope.has_permission",
+	"Caring Merchant": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 
@@ -226,7 +232,7 @@ jinja = {
 }
 
 # The resident's phone pages (www/me): where a resident lands, and their links in the portal sidebar
-role_home_page = {"Resident": "me/services"}
+role_home_page = {"Resident": "me/services", "Caring Merchant": "me/merchant"}
 portal_menu_items = [
 	{"title": "Resident Services", "route": "/me/services", "role": "Resident"},
 	{"title": "My Requests", "route": "/service-request/list", "role": "Resident"},
@@ -234,4 +240,5 @@ portal_menu_items = [
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
+	{"title": "Merchant Counter", "route": "/me/merchant", "role": "Caring Merchant"},
 ]
