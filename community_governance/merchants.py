@@ -160,17 +160,19 @@ def normalise_code(typed: str | None) -> str:
 
 def look_up(typed: str, user: str) -> dict:
 	"""What a code redeems at the user's counter, or why it cannot be redeemed there."""
+	served = served_merchants(user)
 	found = _redemption_with_code(normalise_code(typed), lock=False)
-	_check_redeemable_at(found, user)
+	_check_redeemable_at(found, served)
 	return counter_view(found)
 
 
 def honour(typed: str, user: str) -> dict:
 	"""Hand the reward over: the redemption moves to Fulfilled, once, at its own merchant only."""
+	served = served_merchants(user)
 	code = normalise_code(typed)
 	# the row lock makes a second counter wait, then read the redemption as the first one left it
 	found = _redemption_with_code(code, lock=True)
-	_check_redeemable_at(found, user)
+	_check_redeemable_at(found, served)
 	redemption = frappe.get_doc("Reward Redemption", found.name, for_update=True)
 	# counter logins may not read redemptions (they would see the resident's record): this module
 	# has judged the shop, and the workflow still judges the role and the shop by its condition
@@ -232,7 +234,8 @@ def _redemption_with_code(code: str, lock: bool) -> frappe._dict:
 	return found
 
 
-def _check_redeemable_at(found, user: str) -> None:
+def served_merchants(user: str) -> set[str]:
+	"""The active merchants the user serves at; refused when there is none."""
 	served = {merchant.name for merchant in counter_merchants(user)}
 	if not served:
 		frappe.throw(
@@ -240,6 +243,10 @@ def _check_redeemable_at(found, user: str) -> None:
 			frappe.PermissionError,
 			title=_("Not a Caring Merchant"),
 		)
+	return served
+
+
+def _check_redeemable_at(found, served: set[str]) -> None:
 	code = format_code(found.redemption_code)
 	if found.merchant not in served:
 		# said the same way whoever's code it is: the counter learns nothing about other shops

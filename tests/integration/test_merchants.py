@@ -51,6 +51,9 @@ def committed(world):
 		frappe.db.delete("Points Transaction", {"name": ("in", made.points)})
 	for resident, balance in made.accounts.items():
 		account = frappe.qb.DocType("Points Account")
+		if not balance:
+			frappe.qb.from_(account).delete().where(account.name == resident).run()
+			continue
 		restore = frappe.qb.update(account).where(account.name == resident)
 		for column, value in balance.items():
 			restore = restore.set(account[column], value)
