@@ -455,3 +455,92 @@ def test_two_counters_confirming_one_code_together_hand_it_over_once(world, guni
 	assert redeem_rows(redemption.name) == [{"points": -reward.points_cost, "kind": "Redeem"}]
 	assert frappe.db.get_value("Reward", reward.name, "stock") == 2
 	assert not ledger.drift()
+
+
+# --- the settlement report ---------------------------------------------------------------------------
+
+REPORT = "/api/method/frappe.desk.query_report.run"
+PERIOD = {"from_date": "2025-03-01", "to_date": "2025-04-30"}
+
+
+def honoured_in_process(made, world, reward, resident_key, quantity, fulfilled_on):
+	"""A redemption asked, approved and honoured at the counter, dated in the report's period."""
+	resident = world.residents[resident_key]
+	give_points(made, resident, reward.points_cost * quantity)
+	as_user(world.users["soa"])
+	doc = frappe.get_doc(
+		{"doctype": "Reward Redemption", "reward": reward.name, "resident": resident, "quantity": quantity}
+	).insert()
+	doc.workflow_state = "Approved"
+	doc.save()
+	merchant_key = next(key for key, name in world.merchants.items() if name == reward.merchant)
+	as_user(world.users[merchant_key])
+	merchants.honour(doc.redemption_code, world.users[merchant_key])
+	as_user("Administrator")
+	frappe.db.set_value("Reward Redemption", doc.name, "fulfilled_on", fulfilled_on, update_modified=False)
+	return doc.name
+
+
+def independent_settlement(community=None) -> dict:
+	"""The report's figures counted again from the raw rows, in Python."""
+	shops = {row.name: row for row in frappe.get_all("Caring Merchant", fields=["name", "community"])}
+	rows = frappe.get_all(
+		"Reward Redemption",
+		filters={
+			"workflow_state": "Fulfilled",
+			"merchant": ("is", "set"),
+			"fulfilled_on": ("between", [PERIOD["from_date"], PERIOD["to_date"] + " 23:59:59.999999"]),
+		},
+		fields=["merchant", "fulfilled_on", "quantity", "points", "resident"],
+	)
+	figures = {}
+	for row in rows:
+		if community and shops[row.merchant].community != community:
+			continue
+		key = (row.fulfilled_on.strftime("%Y-%m"), row.merchant)
+		entry = figures.setdefault(key, {"redemptions": 0, "items": 0, "points": 0, "residents": set()})
+		entry["redemptions"] += 1
+		entry["items"] += row.quantity
+		entry["points"] += row.points
+		entry["residents"].add(row.resident)
+	return {key: {**entry, "residents": len(entry["residents"])} for key, entry in figures.items()}
+
+
+def report_figures(session, **filters) -> dict:
+	response = session.get(REPORT, report_name="Merchant Settlement", filters=json.dumps({**PERIOD, **filters}))
+	assert response.status_code == 200, response.text[:500]
+	return {
+		(row["month"], row["merchant"]): {
+			name: row[name] for name in ("redemptions", "items", "points", "residents")
+		}
+		for row in response.json()["message"]["result"]
+		if isinstance(row, dict) and row.get("merchant")
+	}
+
+
+def test_the_settlement_counts_what_each_merchant_honoured_month_by_month(world, sessions, committed):
+	barber = merchant_reward(committed, world, "merchant1", cost=4, stock=20)
+	locksmith = merchant_reward(committed, world, "merchant2", cost=6, stock=20)
+	honoured_in_process(committed, world, barber, "resident1", 2, "2025-03-03 10:00:00")
+	honoured_in_process(committed, world, barber, "resident1", 1, "2025-03-28 18:30:00")
+	honoured_in_process(committed, world, barber, "captain1", 1, "2025-03-31 23:59:00")
+	honoured_in_process(committed, world, barber, "captain1", 3, "2025-04-01 00:00:01")
+	honoured_in_process(committed, world, locksmith, "resident2", 1, "2025-04-15 09:00:00")
+	honoured_in_process(committed, world, barber, "resident1", 1, "2025-05-01 08:00:00")  # after the period
+	frappe.db.commit()
+
+	expected = independent_settlement()
+	assert report_figures(sessions("soa")) == expected
+	barber_shop = world.merchants["merchant1"]
+	assert expected[("2025-03", barber_shop)] == {"redemptions": 3, "items": 4, "points": 16, "residents": 2}
+	assert expected[("2025-04", barber_shop)] == {"redemptions": 1, "items": 3, "points": 12, "residents": 1}
+	# a community worker sees their community's shops alone, whatever the filters name
+	assert report_figures(sessions("cw1")) == independent_settlement(community="TC1")
+	assert report_figures(sessions("cw1"), community="TC2") == {}
+	assert report_figures(sessions("soa"), merchant=world.merchants["merchant2"]) == {
+		("2025-04", world.merchants["merchant2"]): {"redemptions": 1, "items": 1, "points": 6, "residents": 1}
+	}
+	# counters and residents have no access to it
+	for key in ("merchant1", "resident1"):
+		refused = sessions(key).get(REPORT, report_name="Merchant Settlement", filters=json.dumps(PERIOD))
+		assert refused.status_code == 403, key
