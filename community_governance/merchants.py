@@ -60,7 +60,9 @@ def validate_counter_users(merchant) -> None:
 			)
 		seen.add(row.user)
 		if row.user in ("Administrator", "Guest") or not frappe.db.get_value("User", row.user, "enabled"):
-			frappe.throw(_("{0} is not an active user.").format(frappe.bold(row.user)), title=_("Invalid User"))
+			frappe.throw(
+				_("{0} is not an active user.").format(frappe.bold(row.user)), title=_("Invalid User")
+			)
 
 
 def sync_counter_roles(merchant) -> None:
@@ -199,7 +201,9 @@ def counter_view(found) -> dict:
 		"resident_name": found.resident_name,
 		"expires_on": format_datetime(found.code_expires_on, "yyyy-MM-dd HH:mm"),
 		"fulfilled": found.workflow_state == "Fulfilled",
-		"fulfilled_on": format_datetime(found.fulfilled_on, "yyyy-MM-dd HH:mm") if found.fulfilled_on else None,
+		"fulfilled_on": format_datetime(found.fulfilled_on, "yyyy-MM-dd HH:mm")
+		if found.fulfilled_on
+		else None,
 	}
 
 
@@ -230,7 +234,9 @@ def _redemption_with_code(code: str, lock: bool) -> frappe._dict:
 			title=_("Unknown Code"),
 		)
 	found = rows[0]
-	found.merchant_name = frappe.db.get_value("Caring Merchant", found.merchant, "merchant_name") if found.merchant else None
+	found.merchant_name = (
+		frappe.db.get_value("Caring Merchant", found.merchant, "merchant_name") if found.merchant else None
+	)
 	return found
 
 

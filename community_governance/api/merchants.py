@@ -17,9 +17,9 @@ WINDOW_SECONDS = 60 * 60
 
 
 def limited_per_login(method):
-	limited = rate_limit(key=LOGIN_KEY, limit=merchants.lookups_per_hour, seconds=WINDOW_SECONDS, ip_based=False)(
-		method
-	)
+	limited = rate_limit(
+		key=LOGIN_KEY, limit=merchants.lookups_per_hour, seconds=WINDOW_SECONDS, ip_based=False
+	)(method)
 
 	@wraps(method)
 	def wrapper(*args, **kwargs):

@@ -13,7 +13,9 @@ def execute():
 	if not frappe.db.exists("Workflow", WORKFLOW):
 		return
 	if not frappe.db.exists("Role", ROLE):
-		frappe.get_doc({"doctype": "Role", "role_name": ROLE, "desk_access": 0}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Role", "role_name": ROLE, "desk_access": 0}).insert(
+			ignore_permissions=True
+		)
 	workflow = frappe.get_doc("Workflow", WORKFLOW)
 	if any(row.allowed == ROLE for row in workflow.transitions):
 		return

@@ -155,7 +155,9 @@ def test_a_merchant_honouring_a_linked_reward_at_the_counter_issues_it_from_stoc
 
 		counter = server.session(world.users["merchant1"], world.password)
 		path = "/api/method/community_governance.api.merchants.honour_code"
-		assert server.session(world.users["merchant2"], world.password).post(path, code=code).status_code == 403
+		assert (
+			server.session(world.users["merchant2"], world.password).post(path, code=code).status_code == 403
+		)
 		honoured = counter.post(path, code=merchants.format_code(code))
 		assert honoured.status_code == 200, honoured.text[:500]
 		assert counter.post(path, code=code).status_code == 417
@@ -164,7 +166,9 @@ def test_a_merchant_honouring_a_linked_reward_at_the_counter_issues_it_from_stoc
 		entry_name = frappe.db.get_value("Reward Redemption", name, "stock_entry")
 		entry = frappe.get_doc("Stock Entry", entry_name)
 		assert entry.docstatus == 1 and entry.stock_entry_type == "Material Issue"
-		assert [(row.item_code, row.qty, row.s_warehouse) for row in entry.items] == [(item_code, 2, warehouse)]
+		assert [(row.item_code, row.qty, row.s_warehouse) for row in entry.items] == [
+			(item_code, 2, warehouse)
+		]
 		assert stock_of(item_code, warehouse) == before - 2
 		assert frappe.db.count("Stock Entry", {"remarks": ("like", f"%{name}%")}) == 1
 		assert ledger.balance_of(resident)["balance"] == balance_after_approval

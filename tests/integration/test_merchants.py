@@ -43,7 +43,8 @@ def committed(world):
 		transaction = frappe.qb.DocType("Points Transaction")
 		if redemptions:
 			frappe.qb.from_(transaction).delete().where(
-				(transaction.source_doctype == "Reward Redemption") & transaction.source_name.isin(redemptions)
+				(transaction.source_doctype == "Reward Redemption")
+				& transaction.source_name.isin(redemptions)
 			).run()
 			frappe.db.delete("Reward Redemption", {"name": ("in", redemptions)})
 		frappe.db.delete("Reward", {"name": ("in", made.rewards)})
@@ -103,7 +104,11 @@ def approved_redemption(made, world, sessions, reward, quantity=1, resident_key=
 	asked = sessions(resident_key).post(f"{POINTS}.request_redemption", reward=reward.name, quantity=quantity)
 	assert asked.status_code == 200, asked.text[:500]
 	name = asked.json()["message"]["name"]
-	worker = "cw1" if frappe.db.get_value("Resident", world.residents[resident_key], "community") == "TC1" else "cw2"
+	worker = (
+		"cw1"
+		if frappe.db.get_value("Resident", world.residents[resident_key], "community") == "TC1"
+		else "cw2"
+	)
 	approved = sessions(worker).post(f"{POINTS}.act_on_redemption", name=name, action="Approve")
 	assert approved.status_code == 200, approved.text[:500]
 	frappe.db.rollback()
@@ -234,7 +239,11 @@ def test_the_right_counter_honours_a_code_once_and_the_ledger_agrees(world, sess
 	looked = sessions("merchant1").get(LOOK_UP, code=code.lower().replace("-", " "))
 	assert looked.status_code == 200, looked.text[:500]
 	shown = looked.json()["message"]
-	assert (shown["reward_name"], shown["quantity"], shown["resident_name"]) == (reward.reward_name, 2, "Li Na")
+	assert (shown["reward_name"], shown["quantity"], shown["resident_name"]) == (
+		reward.reward_name,
+		2,
+		"Li Na",
+	)
 	assert set(shown) == {
 		"code",
 		"merchant_name",
@@ -278,7 +287,9 @@ def test_a_colleague_at_the_same_counter_honours_it_too(world, sessions, committ
 	honoured = sessions("merchant1b").post(HONOUR, code=redemption.redemption_code)
 	assert honoured.status_code == 200, honoured.text[:500]
 	frappe.db.rollback()
-	assert frappe.db.get_value("Reward Redemption", redemption.name, "fulfilled_by") == world.users["merchant1b"]
+	assert (
+		frappe.db.get_value("Reward Redemption", redemption.name, "fulfilled_by") == world.users["merchant1b"]
+	)
 
 
 def test_unknown_malformed_expired_and_revoked_codes_are_refused(world, sessions, committed):
@@ -293,7 +304,11 @@ def test_unknown_malformed_expired_and_revoked_codes_are_refused(world, sessions
 	reward = merchant_reward(committed, world, stock=5)
 	expired = approved_redemption(committed, world, sessions, reward)
 	frappe.db.set_value(
-		"Reward Redemption", expired.name, "code_expires_on", add_days(now_datetime(), -1), update_modified=False
+		"Reward Redemption",
+		expired.name,
+		"code_expires_on",
+		add_days(now_datetime(), -1),
+		update_modified=False,
 	)
 	revoked = approved_redemption(committed, world, sessions, reward)
 	assert sessions("cw1").post(f"{POINTS}.act_on_redemption", name=revoked.name, action="Revoke").ok
@@ -360,7 +375,9 @@ def test_a_counter_reads_nothing_of_residents_or_their_redemptions(world, sessio
 	)
 	assert world.users["resident1"] not in dotted.text
 	# nor moves a redemption by the desk's doors
-	assert counter.post(f"{POINTS}.act_on_redemption", name=redemption.name, action="Fulfil").status_code == 403
+	assert (
+		counter.post(f"{POINTS}.act_on_redemption", name=redemption.name, action="Fulfil").status_code == 403
+	)
 	applied = counter.post(
 		"/api/method/frappe.model.workflow.apply_workflow",
 		doc=json.dumps({"doctype": "Reward Redemption", "name": redemption.name}),
@@ -404,7 +421,10 @@ def test_the_counter_page_shows_the_shop_its_offers_and_what_was_handed_over(wor
 	assert "Caring Barber" in page.text and reward.reward_name in page.text and "Li Na" in page.text
 	assert "Caring Locksmith" not in page.text
 	summary = sessions("merchant1").get("/api/method/community_governance.api.merchants.my_counter")
-	assert summary.status_code == 200 and summary.json()["message"]["served_recently"][0]["resident_name"] == "Li Na"
+	assert (
+		summary.status_code == 200
+		and summary.json()["message"]["served_recently"][0]["resident_name"] == "Li Na"
+	)
 
 
 def test_a_counter_user_lands_on_the_counter_page_after_login(world, server):
@@ -507,7 +527,9 @@ def independent_settlement(community=None) -> dict:
 
 
 def report_figures(session, **filters) -> dict:
-	response = session.get(REPORT, report_name="Merchant Settlement", filters=json.dumps({**PERIOD, **filters}))
+	response = session.get(
+		REPORT, report_name="Merchant Settlement", filters=json.dumps({**PERIOD, **filters})
+	)
 	assert response.status_code == 200, response.text[:500]
 	return {
 		(row["month"], row["merchant"]): {

@@ -73,7 +73,9 @@ class RewardRedemption(Document):
 
 	def set_points(self):
 		if self.is_new() or self.workflow_state == "Requested":
-			self.points, self.merchant = frappe.db.get_value("Reward", self.reward, ["points_cost", "merchant"])
+			self.points, self.merchant = frappe.db.get_value(
+				"Reward", self.reward, ["points_cost", "merchant"]
+			)
 			self.points *= self.quantity
 
 	def validate_request(self):
