@@ -4,6 +4,7 @@ import frappe
 import frappe.sessions
 from community_governance import ledger, merchants
 from community_governance.api.points import get_rewards
+from community_governance.notice_board import qr_code_data_uri
 from community_governance.resident_pages import (
 	own_resident,
 	require_consent,
@@ -12,7 +13,6 @@ from community_governance.resident_pages import (
 	set_page,
 )
 from frappe import _
-from community_governance.notice_board import qr_code_data_uri
 from frappe.utils import format_date, format_datetime, get_datetime, now_datetime
 
 no_cache = 1

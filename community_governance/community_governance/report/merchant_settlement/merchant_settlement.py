@@ -9,13 +9,14 @@ One grouped query over the redemptions of the merchants the viewer may see (the 
 on Caring Merchant), so a community worker sees their community's shops only.
 """
 
+from pypika.terms import LiteralValue
+
 import frappe
 from community_governance import scope
 from community_governance.reports import report_period
 from frappe import _
 from frappe.query_builder.functions import Count, DateFormat, Sum
 from frappe.utils import add_days, get_year_start, today
-from pypika.terms import LiteralValue
 
 HONOURED_STATE = "Fulfilled"
 
