@@ -165,6 +165,15 @@ def test_a_merchant_belongs_to_a_grid_and_its_community_follows(world):
 	assert "<" not in shop.merchant_name and "Wang" in shop.merchant_name
 
 
+def test_the_catalogue_offers_merchants_rewards_beside_the_others(world, sessions, committed):
+	offered = merchant_reward(committed, world)
+	plain = frappe.get_doc({"doctype": "Reward", "reward_name": "Rice", "points_cost": 2, "stock": 1}).insert()
+	committed.rewards.append(plain.name)
+	frappe.db.commit()
+	catalogue = sessions("resident1").get(f"{POINTS}.get_rewards").json()["message"]
+	assert {offered.name, plain.name} <= {row["name"] for row in catalogue}
+
+
 def test_a_reward_names_its_merchant_as_provider(world):
 	reward = frappe.get_doc(
 		{
@@ -351,6 +360,11 @@ def test_an_inactive_merchants_counter_is_refused(world, sessions, committed):
 	try:
 		answer = sessions("merchant1").post(HONOUR, code=redemption.redemption_code)
 		assert answer.status_code == 403 and "active caring merchant" in message_of(answer)
+		# nor are its rewards on offer, or redeemable
+		catalogue = sessions("resident1").get(f"{POINTS}.get_rewards").json()["message"]
+		assert reward.name not in {row["name"] for row in catalogue}
+		asked = sessions("resident1").post(f"{POINTS}.request_redemption", reward=reward.name)
+		assert asked.status_code == 417 and "no longer offered" in message_of(asked)
 	finally:
 		frappe.db.set_value("Caring Merchant", world.merchants["merchant1"], "is_active", 1)
 		frappe.db.commit()
