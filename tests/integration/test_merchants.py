@@ -167,7 +167,9 @@ def test_a_merchant_belongs_to_a_grid_and_its_community_follows(world):
 
 def test_the_catalogue_offers_merchants_rewards_beside_the_others(world, sessions, committed):
 	offered = merchant_reward(committed, world)
-	plain = frappe.get_doc({"doctype": "Reward", "reward_name": "Rice", "points_cost": 2, "stock": 1}).insert()
+	plain = frappe.get_doc(
+		{"doctype": "Reward", "reward_name": "Rice", "points_cost": 2, "stock": 1}
+	).insert()
 	committed.rewards.append(plain.name)
 	frappe.db.commit()
 	catalogue = sessions("resident1").get(f"{POINTS}.get_rewards").json()["message"]
