@@ -50,6 +50,7 @@ fixtures = [
 					"Mediator",
 					"Volunteer",
 					"Resident",
+					"Caring Merchant",
 				],
 			]
 		],
@@ -83,6 +84,7 @@ _GOVERNED_DOCTYPES = (
 	"Compound",
 	"Party Organisation",
 	"Resident Registration",
+	"Caring Merchant",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -113,6 +115,7 @@ _GOVERNED_CHILD_TABLES = (
 	"Party Organisation Building",
 	"Party Organisation Member",
 	"Party Household Care",
+	"Caring Merchant Counter User",
 )
 
 permission_query_conditions = {
@@ -138,6 +141,7 @@ permission_query_conditions = {
 	"Partner Unit": "community_governance.scope.query_condition",
 	"Reporting Member": "community_governance.scope.query_condition",
 	"Resident Registration": "community_governance.scope.query_condition",
+	"Caring Merchant": "community_governance.scope.query_condition",
 	# child tables read on their own (frappe.client.get_list(child, parent=...), REST of the child)
 	"Grid Staff": "community_governance.scope.child_query_condition",
 	"Building Unit": "community_governance.scope.child_query_condition",
@@ -169,6 +173,7 @@ permission_query_conditions = {
 	"Party Organisation Building": "community_governance.scope.child_query_condition",
 	"Party Organisation Member": "community_governance.scope.child_query_condition",
 	"Party Household Care": "community_governance.scope.child_query_condition",
+	"Caring Merchant Counter User": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -197,6 +202,7 @@ has_permission = {
 	"Compound": "community_governance.scope.has_permission",
 	"Party Organisation": "community_governance.scope.has_permission",
 	"Resident Registration": "community_governance.scope.has_permission",
+	"Caring Merchant": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 
@@ -261,7 +267,7 @@ jinja = {
 }
 
 # The resident's phone pages (www/me): where a resident lands, and their links in the portal sidebar
-role_home_page = {"Resident": "me/services"}
+role_home_page = {"Resident": "me/services", "Caring Merchant": "me/merchant"}
 portal_menu_items = [
 	{"title": "Resident Services", "route": "/me/services", "role": "Resident"},
 	{"title": "My Requests", "route": "/service-request/list", "role": "Resident"},
@@ -269,4 +275,5 @@ portal_menu_items = [
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
+	{"title": "Merchant Counter", "route": "/me/merchant", "role": "Caring Merchant"},
 ]

@@ -11,6 +11,7 @@ APP_ROLES = (
 	"Mediator",
 	"Volunteer",
 	"Resident",
+	"Caring Merchant",
 )
 
 SETTINGS_DEFAULTS = {
@@ -31,6 +32,8 @@ SETTINGS_DEFAULTS = {
 	"working_days": "1,2,3,4,5",
 	"work_day_start": "09:00:00",
 	"work_day_end": "18:00:00",
+	"redemption_code_valid_days": 30,
+	"counter_lookups_per_hour": 60,
 }
 
 

@@ -162,6 +162,11 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("grid",),
 		"captain_buildings": ("building",),
 	},
+	# a caring merchant: the workers of its grid and community, and whoever serves at its counter
+	"Caring Merchant": {
+		"grids": ("grid",),
+		"users": (("counter_users", "user"),),
+	},
 }
 
 # Where a record belongs when its read rule names no place: a mediation case is read by its team

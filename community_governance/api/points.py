@@ -32,6 +32,8 @@ def get_statement(resident: str | None = None, limit: int = 100) -> list[dict]:
 def get_rewards() -> list[dict]:
 	"""The catalogue a resident can redeem from today."""
 	today = frappe.utils.getdate()
+	# a shop that is no longer a caring merchant hands nothing over
+	closed_shops = set(frappe.get_all("Caring Merchant", filters={"is_active": 0}, pluck="name"))
 	rewards = frappe.get_list(
 		"Reward",
 		filters={"is_active": 1, "stock": (">", 0)},
@@ -40,6 +42,7 @@ def get_rewards() -> list[dict]:
 			"reward_name",
 			"reward_type",
 			"provider",
+			"merchant",
 			"points_cost",
 			"stock",
 			"image",
@@ -52,7 +55,8 @@ def get_rewards() -> list[dict]:
 	return [
 		reward
 		for reward in rewards
-		if (not reward.valid_from or reward.valid_from <= today)
+		if reward.merchant not in closed_shops
+		and (not reward.valid_from or reward.valid_from <= today)
 		and (not reward.valid_until or reward.valid_until >= today)
 	]
 

@@ -113,3 +113,81 @@ def test_an_unlinked_reward_is_fulfilled_without_stock(world, erpnext_company):
 	points_api.act_on_redemption(name, "Approve")
 	points_api.act_on_redemption(name, "Fulfil")
 	assert not frappe.db.get_value("Reward Redemption", name, "stock_entry")
+
+
+@pytest.mark.http
+def test_a_merchant_honouring_a_linked_reward_at_the_counter_issues_it_from_stock(
+	world, erpnext_company, server
+):
+	"""Over HTTP: the resident's approved redemption, honoured with its code by the merchant's login,
+	leaves the warehouse once; a second try is refused and moves no stock; the ledger agrees."""
+	from community_governance import merchants
+
+	item_code, warehouse = stocked_item(erpnext_company, qty=4)
+	reward = frappe.get_doc(
+		{
+			"doctype": "Reward",
+			"reward_name": "Bag of rice at the barber's",
+			"reward_type": "Goods",
+			"merchant": world.merchants["merchant1"],
+			"points_cost": 3,
+			"stock": 3,
+			"item_code": item_code,
+			"warehouse": warehouse,
+		}
+	).insert()
+	resident = world.residents["resident1"]
+	columns = ("balance", *ledger.SECTION_FIELDS.values())
+	account_before = frappe.db.get_value("Points Account", resident, columns, as_dict=True)
+	adjustment = ledger.post(resident, 6, "Adjustment", remark="for the ERPNext counter test").name
+	frappe.db.commit()
+	before = stock_of(item_code, warehouse)
+	name = None
+	try:
+		as_user(world.users["resident1"])
+		name = points_api.request_redemption(reward.name, quantity=2)["name"]
+		as_user(world.users["cw1"])
+		points_api.act_on_redemption(name, "Approve")
+		as_user("Administrator")
+		frappe.db.commit()
+		balance_after_approval = ledger.balance_of(resident)["balance"]
+		code = frappe.db.get_value("Reward Redemption", name, "redemption_code")
+
+		counter = server.session(world.users["merchant1"], world.password)
+		path = "/api/method/community_governance.api.merchants.honour_code"
+		assert (
+			server.session(world.users["merchant2"], world.password).post(path, code=code).status_code == 403
+		)
+		honoured = counter.post(path, code=merchants.format_code(code))
+		assert honoured.status_code == 200, honoured.text[:500]
+		assert counter.post(path, code=code).status_code == 417
+		frappe.db.rollback()
+
+		entry_name = frappe.db.get_value("Reward Redemption", name, "stock_entry")
+		entry = frappe.get_doc("Stock Entry", entry_name)
+		assert entry.docstatus == 1 and entry.stock_entry_type == "Material Issue"
+		assert [(row.item_code, row.qty, row.s_warehouse) for row in entry.items] == [
+			(item_code, 2, warehouse)
+		]
+		assert stock_of(item_code, warehouse) == before - 2
+		assert frappe.db.count("Stock Entry", {"remarks": ("like", f"%{name}%")}) == 1
+		assert ledger.balance_of(resident)["balance"] == balance_after_approval
+		assert not ledger.drift()
+	finally:
+		frappe.db.rollback()
+		as_user("Administrator")
+		if name:
+			transaction = frappe.qb.DocType("Points Transaction")
+			frappe.qb.from_(transaction).delete().where(transaction.source_name == name).run()
+			frappe.db.delete("Reward Redemption", {"name": name})
+		frappe.db.delete("Points Transaction", {"name": adjustment})
+		frappe.db.delete("Reward", {"name": reward.name})
+		account = frappe.qb.DocType("Points Account")
+		if account_before:
+			restore = frappe.qb.update(account).where(account.name == resident)
+			for column in columns:
+				restore = restore.set(account[column], account_before[column])
+			restore.run()
+		else:
+			frappe.qb.from_(account).delete().where(account.name == resident).run()
+		frappe.db.commit()

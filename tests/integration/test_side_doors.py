@@ -26,7 +26,7 @@ SCOPED = "community_governance.scope.has_permission"
 CHILD_RULE = "community_governance.scope.child_query_condition"
 # governed DocTypes: judged by the scope model (a list condition of their own is checked below)
 GOVERNED = sorted(doctype for doctype, method in HOOKS["has_permission"].items() if method == SCOPED)
-OUTSIDERS = ("resident1", "volunteer", "captain1", "gw11", "gw12", "cw1", "mediator")
+OUTSIDERS = ("resident1", "volunteer", "captain1", "gw11", "gw12", "cw1", "mediator", "merchant1")
 FOREIGN_BUILDING, FOREIGN_GRID, FOREIGN_COMMUNITY = "TG21-4", "TG21", "TC2"
 PREFIX = "SD-"  # names of the records this module makes, removed when it ends
 
@@ -137,6 +137,7 @@ FACTORIES = {
 			"status": "Awaiting Verification",
 		},
 	),
+	"Caring Merchant": _existing(lambda world: world.merchants["merchant2"]),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)
@@ -163,6 +164,7 @@ ROW_VALUES = {
 		"party_member": world.residents["resident2"],
 		"served_resident": world.residents["resident2"],
 	},
+	"Caring Merchant Counter User": lambda world: {"user": world.users["merchant2"]},
 }
 
 

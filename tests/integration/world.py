@@ -2,13 +2,13 @@
 
     Test Street (TST)
     ├── Community One (TC1)        community worker cw1
-    │   ├── Grid 1-1 (TG11)        grid worker gw11
+    │   ├── Grid 1-1 (TG11)        grid worker gw11; caring merchant "Caring Barber" (merchant1, merchant1b)
     │   │   ├── Building 1 (TG11-1)    captain1, resident1
     │   │   └── Building 2 (TG11-2)    captain1
     │   └── Grid 1-2 (TG12)        grid worker gw12 (as staff of the node)
     │       └── Building 3 (TG12-3)    volunteer lives here, no captain
     └── Community Two (TC2)        community worker cw2
-        └── Grid 2-1 (TG21)        grid worker gw21
+        └── Grid 2-1 (TG21)        grid worker gw21; caring merchant "Caring Locksmith" (merchant2)
             └── Building 4 (TG21-4)    captain2, resident2
 
 Tests that change things do so in their own rolled-back transaction.
@@ -36,6 +36,9 @@ USERS = {
 	"resident2": (),
 	"mediator": ("Mediator",),
 	"volunteer": ("Volunteer",),
+	"merchant1": (),  # Caring Merchant comes from serving at a merchant's counter
+	"merchant1b": (),  # a colleague at the same counter
+	"merchant2": (),
 }
 
 
@@ -86,8 +89,13 @@ def build() -> SimpleNamespace:
 		),
 		"errands": ensure_category("Test Errands", "Neighbourly Help", 1, []),
 	}
+	merchants = {
+		"merchant1": ensure_merchant("Caring Barber", "TG11", [email("merchant1"), email("merchant1b")]),
+		"merchant2": ensure_merchant("Caring Locksmith", "TG21", [email("merchant2")]),
+	}
 	scope.forget()
 	return SimpleNamespace(
+		merchants=merchants,
 		categories=categories,
 		users={key: email(key) for key in users},
 		buildings=buildings,
@@ -209,6 +217,26 @@ def ensure_category(name, section, points, targets):
 			}
 		).insert()
 	return name
+
+
+def ensure_merchant(merchant_name, grid, counter_users):
+	existing = frappe.db.get_value("Caring Merchant", {"merchant_name": merchant_name, "grid": grid})
+	if existing:
+		return existing
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Caring Merchant",
+				"merchant_name": merchant_name,
+				"grid": grid,
+				"address": f"{merchant_name}, {grid} street front",
+				"contact_person": merchant_name,
+				"counter_users": [{"user": user} for user in counter_users],
+			}
+		)
+		.insert()
+		.name
+	)
 
 
 # --- mediation: more mediators, built on request (the street above is unchanged) -----------------

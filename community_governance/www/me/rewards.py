@@ -2,8 +2,9 @@
 
 import frappe
 import frappe.sessions
-from community_governance import ledger
+from community_governance import ledger, merchants
 from community_governance.api.points import get_rewards
+from community_governance.notice_board import qr_code_data_uri
 from community_governance.resident_pages import (
 	own_resident,
 	require_consent,
@@ -12,7 +13,7 @@ from community_governance.resident_pages import (
 	set_page,
 )
 from frappe import _
-from frappe.utils import format_date
+from frappe.utils import format_date, format_datetime, get_datetime, now_datetime
 
 no_cache = 1
 sitemap = 0
@@ -62,15 +63,36 @@ def own_redemptions() -> list[dict]:
 			"workflow_state",
 			"creation",
 			"rejection_reason",
+			"merchant",
+			"redemption_code",
+			"code_expires_on",
+			"fulfilled_on",
 		],
 		order_by="creation desc",
 		limit_page_length=REDEMPTION_ROWS,
 	)
+	shops = merchants.merchant_names(row.merchant for row in rows)
 	for row in rows:
 		row.state_label = _(row.workflow_state)
 		row.state_colour = STATE_COLOURS.get(row.workflow_state, "secondary")
 		row.date = format_date(row.creation)
+		row.shop = shops.get(row.merchant)
+		with_counter_code(row)
 	return rows
+
+
+def with_counter_code(row) -> None:
+	"""An approved redemption of a merchant's reward: the code to show at the counter, as text and
+	as a QR code the counter can scan, while it is valid."""
+	row.counter_code = None
+	if row.workflow_state != "Approved" or not row.redemption_code:
+		return
+	row.code_expired = bool(row.code_expires_on and get_datetime(row.code_expires_on) < now_datetime())
+	row.code_valid_until = format_datetime(row.code_expires_on, "yyyy-MM-dd HH:mm")
+	if row.code_expired:
+		return
+	row.counter_code = merchants.format_code(row.redemption_code)
+	row.counter_qr = qr_code_data_uri(row.counter_code)
 
 
 def just_requested(redemptions: list[dict]) -> dict | None:

@@ -18,6 +18,7 @@ class CommunityGovernanceSettings(Document):
 		from frappe.types import DF
 
 		captain_duties: DF.SmallText | None
+		counter_lookups_per_hour: DF.Int
 		default_monthly_allowance: DF.Currency
 		default_passing_threshold: DF.Percent
 		default_patrol_category: DF.Link | None
@@ -32,6 +33,7 @@ class CommunityGovernanceSettings(Document):
 		personal_data_retention_months: DF.Int
 		privacy_notice_version: DF.Data | None
 		rectification_category: DF.Link | None
+		redemption_code_valid_days: DF.Int
 		satisfied_rating: DF.Int
 		sla_clock: DF.Literal["Calendar Hours", "Working Hours"]
 		work_day_end: DF.Time | None
@@ -42,6 +44,16 @@ class CommunityGovernanceSettings(Document):
 	def validate(self):
 		self.validate_allowance()
 		self.validate_working_time()
+		self.validate_counter_settings()
+
+	def validate_counter_settings(self):
+		# a code valid for no day, or a counter allowed no look-up, would stop every redemption
+		for fieldname in ("redemption_code_valid_days", "counter_lookups_per_hour"):
+			if self.get(fieldname) is not None and self.get(fieldname) < 1:
+				frappe.throw(
+					_("{0} must be at least 1.").format(_(self.meta.get_label(fieldname))),
+					title=_("Invalid Setting"),
+				)
 
 	def validate_working_time(self):
 		try:

@@ -22,6 +22,7 @@ class Reward(Document):
 		image: DF.AttachImage | None
 		is_active: DF.Check
 		item_code: DF.Data | None
+		merchant: DF.Link | None
 		points_cost: DF.Int
 		provider: DF.Data | None
 		reward_name: DF.Data
@@ -34,6 +35,7 @@ class Reward(Document):
 
 	def validate(self):
 		self.validate_cost()
+		self.set_provider()
 		self.validate_validity()
 		self.validate_stock_item()
 		self.validate_photos()
@@ -42,6 +44,11 @@ class Reward(Document):
 		self.points_cost = whole_points(self.points_cost)
 		if self.points_cost <= 0:
 			frappe.throw(_("A reward costs at least 1 point."), title=_("Invalid Points"))
+
+	def set_provider(self):
+		# a merchant's offer names it as its provider, so the catalogue shows where to go
+		if self.merchant:
+			self.provider = frappe.db.get_value("Caring Merchant", self.merchant, "merchant_name")
 
 	def validate_validity(self):
 		if self.valid_from and self.valid_until and getdate(self.valid_until) < getdate(self.valid_from):
@@ -66,7 +73,9 @@ class Reward(Document):
 	def unavailable_reason(self, quantity: int, on_date=None) -> str | None:
 		"""Why this reward cannot be redeemed now, or None."""
 		today = getdate(on_date)
-		if not self.is_active:
+		if not self.is_active or (
+			self.merchant and not frappe.db.get_value("Caring Merchant", self.merchant, "is_active")
+		):
 			return _("{0} is no longer offered.").format(self.reward_name)
 		if self.valid_from and today < getdate(self.valid_from):
 			return _("{0} can be redeemed from {1}.").format(
