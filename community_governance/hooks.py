@@ -42,6 +42,7 @@ fixtures = [
 					"Mediator",
 					"Volunteer",
 					"Resident",
+					"Contributor",
 				],
 			]
 		],
@@ -234,4 +235,5 @@ portal_menu_items = [
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
+	{"title": "Quick Report", "route": "/me/quick-report", "role": "Resident"},
 ]

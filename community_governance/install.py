@@ -11,6 +11,7 @@ APP_ROLES = (
 	"Mediator",
 	"Volunteer",
 	"Resident",
+	"Contributor",
 )
 
 SETTINGS_DEFAULTS = {
