@@ -219,30 +219,16 @@ def point(latitude: float, longitude: float) -> str:
 
 
 def _attach_photo(request, photo: str) -> None:
-	"""The reporter's upload becomes the request's own file, so the request's workers may see it and
-	the award has a source of its own (see the module's docstring)."""
-	file = frappe.qb.DocType("File")
-	upload = (
-		frappe.qb.from_(file)
-		.select(file.name)
-		.where(
-			(file.file_url == photo)
-			& (file.owner == frappe.session.user)
-			& Coalesce(file.attached_to_name, "").eq("")
-		)
-		.orderby(file.creation)
-		.limit(1)
-		.run(pluck=True)
-	)
+	"""The photo becomes a file of the request, so the request's workers may see it and the award has
+	a source of its own (see the module's docstring). Frappe attaches an unattached File of the same
+	address on save; when there is none (the same photo sent twice), the request gets its own."""
+	if award_source(request):
+		return
 	values = {
 		"attached_to_doctype": SERVICE_REQUEST,
 		"attached_to_name": request.name,
 		"attached_to_field": PHOTO_FIELD,
 	}
-	if upload:
-		frappe.db.set_value("File", upload[0], values, update_modified=False)
-		return
-	# the same photo sent again: a second File of the same address, for this request
 	copy = frappe.get_doc(
 		{"doctype": "File", "file_url": photo, "is_private": photo.startswith("/private/"), **values}
 	)
@@ -300,7 +286,7 @@ def confirm(request) -> int:
 		"Earn",
 		section=section,
 		source=source,
-		remark=_("Quick report: {0}").format(request.subject),
+		remark=request.subject,  # stored once, read by the reporter: their own words, not the confirmer's language
 	)
 	return points
 
