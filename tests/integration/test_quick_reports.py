@@ -535,3 +535,40 @@ def test_the_rider_sends_a_quick_report_from_their_phone_and_sees_the_points(
 	finally:
 		screen.close()
 	screen.assert_no_problems()
+
+
+# --- not the population ----------------------------------------------------------------------
+
+
+def test_a_contributor_is_no_household_no_care_case_and_no_elector(world):
+	from community_governance.community_governance.doctype.deliberation_meeting.deliberation_meeting import (
+		eligible_residents,
+	)
+
+	courier = frappe.get_doc(
+		{
+			"doctype": "Resident",
+			"full_name": "Courier In Process",
+			"resident_kind": "Contributor",
+			"contributor_type": "Courier",
+			"grid": "TG11",
+			"household": "TG11-1-1-101",
+			"elderly_living_alone": 1,
+		}
+	).insert()
+	assert (courier.household, courier.elderly_living_alone, courier.community) == (None, 0, "TC1")
+	electorate = {row.name for row in eligible_residents([world.buildings["b1"], world.buildings["b2"]])}
+	assert world.residents["resident1"] in electorate and courier.name not in electorate
+
+
+def test_a_contributor_is_registered_for_a_grid_not_a_community(world):
+	with pytest.raises(frappe.ValidationError, match="is not a grid"):
+		frappe.get_doc(
+			{
+				"doctype": "Resident",
+				"full_name": "Courier Of A Community",
+				"resident_kind": "Contributor",
+				"contributor_type": "Courier",
+				"grid": "TC1",
+			}
+		).insert()
