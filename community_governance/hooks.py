@@ -51,6 +51,7 @@ fixtures = [
 					"Volunteer",
 					"Resident",
 					"Caring Merchant",
+					"Contributor",
 				],
 			]
 		],
@@ -276,4 +277,5 @@ portal_menu_items = [
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
 	{"title": "Merchant Counter", "route": "/me/merchant", "role": "Caring Merchant"},
+	{"title": "Quick Report", "route": "/me/quick-report", "role": "Resident"},
 ]

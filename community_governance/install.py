@@ -12,6 +12,7 @@ APP_ROLES = (
 	"Volunteer",
 	"Resident",
 	"Caring Merchant",
+	"Contributor",
 )
 
 SETTINGS_DEFAULTS = {

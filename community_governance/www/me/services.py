@@ -27,6 +27,7 @@ def get_context(context):
 		{"route": "/me/points", "label": _("My Points"), "note": _("Balance {0}").format(context.balance)},
 		{"route": "/me/rewards", "label": _("Redeem Points"), "note": ""},
 		{"route": "/me/matters", "label": _("Matters for Deliberation"), "note": ""},
+		{"route": "/me/quick-report", "label": _("Quick Report"), "note": _("Photograph a problem")},
 	]
 	if service_request_form_published():
 		context.links.insert(

@@ -5,6 +5,10 @@ frappe.ui.form.on("Resident", {
 	building(frm) {
 		frm.set_value("unit", "");
 	},
+	resident_kind(frm) {
+		// a contributor lives elsewhere: no building, and the grid is chosen instead of derived
+		if (frm.doc.resident_kind === "Contributor") frm.set_value("building", "");
+	},
 	refresh(frm) {
 		frm.set_df_property("unit", "description", "");
 		if (!frm.doc.building) return;

@@ -2,12 +2,16 @@
 # For license information, please see license.txt
 
 import frappe
-from community_governance import personal_data
+from community_governance import care, personal_data
 from community_governance.accounts import grant_role
 from community_governance.utils.phone import normalize_phone
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
+
+RESIDENT = "Resident"
+CONTRIBUTOR = "Contributor"
+CONTRIBUTOR_ROLE = "Contributor"
 
 
 class Resident(Document):
@@ -20,11 +24,15 @@ class Resident(Document):
 		from frappe.types import DF
 
 		anonymised_on: DF.Date | None
-		building: DF.Link
+		building: DF.Link | None
 		child_in_difficulty: DF.Check
 		community: DF.Link | None
+		contributor_type: DF.Literal[
+			"", "Delivery Rider", "Courier", "In-service Party Member", "Partner Unit Staff", "Other"
+		]
 		date_of_birth: DF.Date | None
 		elderly_living_alone: DF.Check
+		employer: DF.Data | None
 		full_name: DF.Data
 		grid: DF.Link | None
 		has_disability: DF.Check
@@ -37,6 +45,7 @@ class Resident(Document):
 		phone_masked: DF.Data | None
 		privacy_consent_on: DF.Datetime | None
 		privacy_notice_version: DF.Data | None
+		resident_kind: DF.Literal["Resident", "Contributor"]
 		room: DF.Data | None
 		special_care: DF.Check
 		status: DF.Literal["Active", "Moved Out", "Deceased"]
@@ -46,6 +55,8 @@ class Resident(Document):
 
 	def validate(self):
 		self.strip_names()
+		self.validate_kind()
+		self.set_place()
 		self.validate_phone()
 		self.validate_unit()
 		self.validate_user()
@@ -56,6 +67,43 @@ class Resident(Document):
 		for fieldname in ("full_name", "unit", "room", "household"):
 			if self.get(fieldname):
 				self.set(fieldname, self.get(fieldname).strip())
+
+	def validate_kind(self):
+		"""A contributor works in the street but lives elsewhere: no home building, so nothing that
+		belongs to a home (unit, room, household, door-to-door care tags) either."""
+		self.resident_kind = self.resident_kind or RESIDENT
+		if self.resident_kind == RESIDENT:
+			self.contributor_type = self.employer = None
+			return
+		if self.building:
+			frappe.throw(
+				_(
+					"A contributor does not live in the street and has no building: leave the building empty and choose the grid they work in."
+				),
+				title=_("Contributor with a Building"),
+			)
+		if not self.grid:
+			frappe.throw(_("Choose the grid the contributor works in."), title=_("Grid Missing"))
+		for fieldname in ("unit", "room", "household", *care.CARE_TAGS):
+			self.set(fieldname, None if self.meta.get_field(fieldname).fieldtype != "Check" else 0)
+
+	def set_place(self):
+		"""A resident's grid follows their building; a contributor's grid is chosen, and must be a grid
+		(the lowest level), so that its workers are theirs."""
+		if self.resident_kind == RESIDENT:
+			if not self.building:
+				frappe.throw(_("Choose the building the resident lives in."), title=_("Building Missing"))
+			self.grid, self.community = frappe.db.get_value("Building", self.building, ["grid", "community"])
+			return
+		level, community = frappe.db.get_value("Grid", self.grid, ["level", "parent_grid"]) or (None, None)
+		if level != "Grid":
+			frappe.throw(
+				_("{0} is not a grid: a contributor is registered for one grid.").format(
+					frappe.bold(self.grid)
+				),
+				title=_("Invalid Grid"),
+			)
+		self.community = community
 
 	def validate_phone(self):
 		if not self.phone:
@@ -104,4 +152,8 @@ class Resident(Document):
 			self.left_on = nowdate()
 
 	def on_update(self):
+		# the Resident role carries what a points holder may do on the /me pages; a contributor's
+		# login holds it too, and the Contributor role says they do not live here
 		grant_role(self.user, "Resident")
+		if self.resident_kind == CONTRIBUTOR:
+			grant_role(self.user, CONTRIBUTOR_ROLE)

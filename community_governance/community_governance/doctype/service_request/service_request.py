@@ -6,7 +6,7 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import attachments, kpi, points, scope, sla, work_calendar
+from community_governance import attachments, kpi, points, quick_report, scope, sla, work_calendar
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
@@ -105,6 +105,7 @@ class ServiceRequest(Document):
 			"Care Visit",
 			"Deliberation",
 			"Property Evaluation",
+			"Quick Report",
 		]
 		closed_on: DF.Datetime | None
 		community: DF.Link | None
@@ -157,6 +158,7 @@ class ServiceRequest(Document):
 
 	def validate(self):
 		self.set_requester_for_resident_filer()
+		self.validate_channel()
 		self.validate_place()
 		self.keep_fields_the_user_may_not_change()
 		self.set_derived_links()
@@ -172,7 +174,7 @@ class ServiceRequest(Document):
 
 	def files_as_resident(self) -> bool:
 		"""Residents file for themselves, and so does anyone on the residents' web form."""
-		if self.flags.filed_on_behalf:
+		if self.flags.filed_on_behalf or self.flags.quick_report:
 			return False  # the app files for the resident, e.g. a need found on a care visit
 		return not scope.is_worker() or bool(frappe.flags.in_web_form)
 
@@ -190,7 +192,26 @@ class ServiceRequest(Document):
 		if not self.building:
 			self.building = frappe.db.get_value("Resident", self.requester, "building")
 
+	def validate_channel(self):
+		# a quick report earns its reporter points: it comes only from the quick report page
+		if self.channel != quick_report.CHANNEL or self.flags.quick_report:
+			return
+		if self.is_new() or self.has_value_changed("channel"):
+			frappe.throw(
+				_(
+					"Quick reports are sent by residents and contributors from their phones; choose another channel."
+				),
+				title=_("Invalid Channel"),
+			)
+
 	def validate_place(self):
+		if self.is_new() and self.files_as_resident() and self.requester_is_contributor():
+			frappe.throw(
+				_(
+					"You work in the street but do not live here, so you cannot file requests for a building as a resident. Send a quick report (随手拍) of what you find instead."
+				),
+				title=_("Not a Resident"),
+			)
 		if not self.building and self.requester:
 			self.building = frappe.db.get_value("Resident", self.requester, "building")
 		if self.is_new() and self.files_as_resident():
@@ -202,6 +223,12 @@ class ServiceRequest(Document):
 					),
 					title=_("Not Your Building"),
 				)
+
+	def requester_is_contributor(self) -> bool:
+		return (
+			bool(self.requester)
+			and frappe.db.get_value("Resident", self.requester, "resident_kind") == "Contributor"
+		)
 
 	def set_derived_links(self):
 		# set here as well as by fetch_from: the requester and building may be filled in by validate
@@ -325,6 +352,8 @@ class ServiceRequest(Document):
 			)
 		if self.is_moving_to("Rejected") and not (self.rejection_reason or "").strip():
 			frappe.throw(_("Give the resident a reason for the rejection."), title=_("Reason Missing"))
+		if self.is_moving_to("Rejected"):
+			quick_report.check_rejection(self)
 		if self.previous_state == "Resolved" and self.workflow_state in ("Closed", "Reopened"):
 			self.validate_rating()
 
@@ -466,6 +495,8 @@ class ServiceRequest(Document):
 		self.sync_assignment()
 		if self.is_moving_to("Closed") and self.satisfied:
 			points.award_for_closed_request(self)
+		if self.is_moving_to("Resolved"):
+			quick_report.confirm(self)  # resolved: the report was real
 
 	def sync_assignment(self):
 		"""The handler finds the request in their to-do list (Frappe assignment), and it leaves the

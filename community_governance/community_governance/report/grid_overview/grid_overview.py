@@ -112,7 +112,8 @@ def _units(building_filters):
 
 
 def _residents_by_grid(building_filters, care_only=False):
-	filters = {"status": "Active", **building_filters}
+	# contributors work here but live elsewhere: they are not the grid's population
+	filters = {"status": "Active", "resident_kind": "Resident", **building_filters}
 	return frappe.get_list(
 		"Resident",
 		filters=filters,
