@@ -17,6 +17,9 @@ class Resident(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.resident_skill.resident_skill import (
+			ResidentSkill,
+		)
 		from frappe.types import DF
 
 		anonymised_on: DF.Date | None
@@ -38,6 +41,7 @@ class Resident(Document):
 		privacy_consent_on: DF.Datetime | None
 		privacy_notice_version: DF.Data | None
 		room: DF.Data | None
+		skills: DF.Table[ResidentSkill]
 		special_care: DF.Check
 		status: DF.Literal["Active", "Moved Out", "Deceased"]
 		unit: DF.Data | None
