@@ -604,7 +604,16 @@ FONT_SCALE_JS = f"""
 (() => {{
 	const style = document.createElement("style");
 	style.textContent = "html {{ font-size: {FONT_SCALE * 100:g}% !important; }}";
-	(document.head || document.documentElement).appendChild(style);
+	// the script runs before the document has its first element: add the style as soon as it has
+	const place = () => {{
+		const root = document.head || document.documentElement;
+		if (!root) return false;
+		root.appendChild(style);
+		return true;
+	}};
+	if (place()) return;
+	const watcher = new MutationObserver(() => place() && watcher.disconnect());
+	watcher.observe(document, {{ childList: true, subtree: true }});
 }})();
 """
 # the first paint of the document on screen now, in seconds from the start of its navigation

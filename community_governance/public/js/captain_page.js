@@ -70,6 +70,13 @@
 	});
 
 	document.querySelectorAll("[data-finding-form]").forEach((form) => {
+		// the phone's own file button speaks the phone's language: the page shows its own
+		form.photo.addEventListener("change", () => {
+			const file = form.photo.files[0];
+			form.querySelector("[data-photo-label]").textContent = file
+				? __("Photo: {0}", [file.name])
+				: __("Take or Choose a Photo");
+		});
 		form.addEventListener("submit", (event) => {
 			event.preventDefault();
 			const submit = form.querySelector("[type=submit]");

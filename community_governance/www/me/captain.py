@@ -27,6 +27,8 @@ SCRIPT_MESSAGES = (
 	"Give the resident a reason for the rejection.",
 	"Describe what was found.",
 	"Something went wrong; please try again.",
+	"Take or Choose a Photo",
+	"Photo: {0}",
 )
 
 
