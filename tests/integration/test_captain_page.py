@@ -79,7 +79,12 @@ def people(world):
 			}
 		).insert()
 	frappe.db.commit()
-	return SimpleNamespace(users={**world.users, **users}, password=world.password, residents=world.residents)
+	return SimpleNamespace(
+		users={**world.users, **users},
+		password=world.password,
+		residents=world.residents,
+		categories=world.categories,
+	)
 
 
 @pytest.fixture
@@ -412,3 +417,21 @@ def test_a_worker_sees_their_own_subtree_in_the_grid_tree(server, people):
 	)
 	assert response.status_code == 200, response.text[:300]
 	assert [node["value"] for node in response.json()["message"]] == ["TC1"]
+
+
+def test_the_volunteers_board_shows_wishes_needing_their_skill_first(server, people, done):
+	skilled_wish = file_request(people, done, request_type="Micro-wish", description="Fix my dripping tap")
+	plain_wish = file_request(
+		people,
+		done,
+		request_type="Micro-wish",
+		category=people.categories["errands"],
+		description="Buy bread",
+	)
+	for key, first in (("skilledvol", skilled_wish), ("plainvol", plain_wish)):
+		response = session(server, people, key).get(f"{API}.service_request.micro_wish_board")
+		assert response.status_code == 200, response.text[:300]
+		wishes = [wish for wish in response.json()["message"] if wish["name"] in (skilled_wish, plain_wish)]
+		assert wishes[0]["name"] == first, key
+		matched = {wish["name"]: wish["skill_match"] for wish in wishes}
+		assert matched[skilled_wish] is (key == "skilledvol") and matched[plain_wish] is False
