@@ -702,7 +702,7 @@ def captain_day_journey(browser, server, world, data, photo: str) -> Screen:
 	tap(data, "log in", 3)  # the login field, the password field, the button
 	log_in(screen, world.users["captain1"], world.password, "[data-building]")
 	assert page.url.endswith(CAPTAIN_PAGE), page.url
-	painted(screen, data, "captain-page")
+	painted(screen, data, "login")
 	root_font = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
 	assert root_font >= 16 * FONT_SCALE - 0.5, root_font
 	screen.screenshot("1-today", readme=True)
