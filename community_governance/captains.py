@@ -201,7 +201,7 @@ def patrol_today(buildings: list[dict], day) -> list[dict]:
 		.select(finding.parent, Count(finding.name))
 		.where(
 			(finding.parenttype == "Patrol Log")
-			& finding.parent.isin([l.name for l in logs.values()] or [""])
+			& finding.parent.isin([found.name for found in logs.values()] or [""])
 		)
 		.groupby(finding.parent)
 		.run()
