@@ -136,3 +136,109 @@ def score(figures: dict, worker_rating: int) -> float:
 
 def percent(part, whole) -> float:
 	return round(100 * float(part or 0) / whole, 1) if whole else 0.0
+
+
+# --- the captain's day on the phone (www/me/captain) -------------------------------------------
+
+# a request in these states still waits for someone; the others are dealt with
+UNFINISHED_STATES = ("Open", "Reopened", "Dispatched", "Accepted")
+TO_DISPATCH_STATES = ("Open", "Reopened")
+REQUEST_FIELDS = [
+	"name",
+	"subject",
+	"description",
+	"building",
+	"category",
+	"request_type",
+	"priority",
+	"workflow_state",
+	"sla_status",
+	"escalation_level",
+	"resolution_due",
+	"handler",
+	"creation",
+]
+
+
+def own_buildings(user: str) -> list[dict]:
+	"""The buildings of the user's active captaincies, with the captaincy running each."""
+	captain = frappe.qb.DocType("Building Captain")
+	row = frappe.qb.DocType("Building Captain Building")
+	building = frappe.qb.DocType("Building")
+	return (
+		frappe.qb.from_(row)
+		.join(captain)
+		.on((row.parent == captain.name) & (row.parenttype == "Building Captain"))
+		.join(building)
+		.on(building.name == row.building)
+		.select(
+			row.building.as_("name"),
+			building.building_name,
+			building.grid,
+			captain.name.as_("captain"),
+		)
+		.where((captain.user == user) & (captain.status == "Active"))
+		.orderby(row.building)
+		.run(as_dict=True)
+	)
+
+
+def patrol_today(buildings: list[dict], day) -> list[dict]:
+	"""Each building with the state of its patrol on ``day``: not yet, nil report, or findings."""
+	if not buildings:
+		return []
+	log = frappe.qb.DocType("Patrol Log")
+	finding = frappe.qb.DocType("Patrol Finding")
+	logs = {
+		row.building: row
+		for row in frappe.qb.from_(log)
+		.select(log.name, log.building, log.nil_report)
+		.where(log.building.isin([b.name for b in buildings]) & (log.patrol_date == day))
+		.run(as_dict=True)
+	}
+	counts = dict(
+		frappe.qb.from_(finding)
+		.select(finding.parent, Count(finding.name))
+		.where(
+			(finding.parenttype == "Patrol Log")
+			& finding.parent.isin([found.name for found in logs.values()] or [""])
+		)
+		.groupby(finding.parent)
+		.run()
+	)
+	for building in buildings:
+		found = logs.get(building.name)
+		building.patrol_log = found.name if found else None
+		building.findings = int(counts.get(found.name, 0)) if found else 0
+		building.patrol_state = (
+			"Not Patrolled" if not found else "Nil Report" if found.nil_report else "Findings"
+		)
+	return buildings
+
+
+def requests_of(buildings: list[str], **filters) -> list[dict]:
+	"""Requests of the buildings the session user may list (get_list: the scope decides)."""
+	if not buildings:
+		return []
+	return frappe.get_list(
+		"Service Request",
+		filters={"building": ("in", buildings), **filters},
+		fields=REQUEST_FIELDS,
+		order_by="creation asc",
+		limit_page_length=100,
+	)
+
+
+def captain_day(user: str, day) -> frappe._dict:
+	"""Everything on the captain's page: today's patrols, requests to dispatch, what is overdue and
+	what was escalated above them."""
+	buildings = patrol_today(own_buildings(user), day)
+	names = [building.name for building in buildings]
+	return frappe._dict(
+		buildings=buildings,
+		to_dispatch=requests_of(names, workflow_state=("in", TO_DISPATCH_STATES)),
+		overdue=requests_of(names, workflow_state=("in", UNFINISHED_STATES), sla_status="Overdue"),
+		escalated=requests_of(
+			names, workflow_state=("in", UNFINISHED_STATES), escalation_level=("in", ("Community", "Street"))
+		),
+	)

@@ -117,6 +117,7 @@ _GOVERNED_CHILD_TABLES = (
 	"Party Organisation Member",
 	"Party Household Care",
 	"Caring Merchant Counter User",
+	"Resident Skill",
 )
 
 permission_query_conditions = {
@@ -175,6 +176,7 @@ permission_query_conditions = {
 	"Party Organisation Member": "community_governance.scope.child_query_condition",
 	"Party Household Care": "community_governance.scope.child_query_condition",
 	"Caring Merchant Counter User": "community_governance.scope.child_query_condition",
+	"Resident Skill": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -269,8 +271,11 @@ jinja = {
 
 # The resident's phone pages (www/me): where a resident lands, and their links in the portal sidebar
 role_home_page = {"Resident": "me/services", "Caring Merchant": "me/merchant"}
+# staff land on their queues, a building captain on their phone page (resident_pages.ROLE_HOMES)
+on_session_creation = "community_governance.resident_pages.send_each_role_home"
 portal_menu_items = [
 	{"title": "Resident Services", "route": "/me/services", "role": "Resident"},
+	{"title": "Captain's Day", "route": "/me/captain", "role": "Building Captain"},
 	{"title": "My Requests", "route": "/service-request/list", "role": "Resident"},
 	{"title": "My Points", "route": "/me/points", "role": "Resident"},
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},

@@ -11,6 +11,7 @@ from community_governance import personal_data, scope
 from frappe import _
 
 HUB_ROUTE = "/me/services"
+CAPTAIN_ROUTE = "/me/captain"
 PRIVACY_ROUTE = "/me/privacy"
 SERVICE_REQUEST_FORM_ROUTE = "service-request"
 
@@ -63,3 +64,23 @@ def has_desk_access() -> bool:
 	"""Whether the app's desk entry is offered to the session user: not to residents, who use /me."""
 	user = frappe.session.user
 	return user != "Guest" and frappe.get_cached_value("User", user, "user_type") == "System User"
+
+
+# where each role's day starts after login, the first role the user holds deciding: staff on their
+# queues in the desk, a building captain on their phone page (residents: hooks.role_home_page)
+ROLE_HOMES = (
+	("Street Office Admin", "/app/community-governance"),
+	("Community Worker", "/app/community-work"),
+	("Grid Worker", "/app/grid-work"),
+	(scope.CAPTAIN_ROLE, CAPTAIN_ROUTE),
+)
+
+
+def send_each_role_home(login_manager) -> None:
+	"""``on_session_creation``: after login, send the user to what they do (see ``ROLE_HOMES``)."""
+	if login_manager.user == "Administrator":
+		return
+	roles = set(frappe.get_roles(login_manager.user))
+	home = next((route for role, route in ROLE_HOMES if role in roles), None)
+	if home:
+		frappe.local.response["home_page"] = home

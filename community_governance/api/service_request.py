@@ -6,8 +6,12 @@ these calls and a plain REST save of the same change behave alike.
 """
 
 import frappe
-from community_governance import kpi, shared_records
-from community_governance.community_governance.doctype.service_request.service_request import ServiceRequest
+from community_governance import dispatch as dispatching
+from community_governance import kpi, shared_records, skills
+from community_governance.community_governance.doctype.service_request.service_request import (
+	HANDLER_ROLES,
+	ServiceRequest,
+)
 from frappe import _
 from frappe.model.workflow import get_transitions
 from frappe.utils import cint
@@ -39,6 +43,40 @@ def _take_action(name: str, action: str, **values) -> dict:
 def dispatch(name: str, assignee: str) -> dict:
 	"""派单: a captain, grid or community worker hands the request to someone who will handle it."""
 	return _take_action(name, "Dispatch", handler=assignee)
+
+
+@frappe.whitelist()
+def dispatch_candidates(name: str) -> list[dict]:
+	"""Who may take this request, each with the reason (role, grid, matching skill): the grid's
+	workers, then its volunteers and contributors (those with the skill the category needs first),
+	then the community's partner contacts. Only for who may dispatch it now."""
+	request: ServiceRequest = frappe.get_doc(DOCTYPE, name)
+	request.check_permission("read")
+	if "Dispatch" not in {transition.action for transition in get_transitions(request)}:
+		frappe.throw(
+			_("You cannot {0} request {1} while it is {2}.").format(
+				_("Dispatch").lower(), request.name, _(request.workflow_state)
+			),
+			frappe.PermissionError,
+		)
+	return dispatching.candidates(request, HANDLER_ROLES)
+
+
+@frappe.whitelist()
+def micro_wish_board() -> list[dict]:
+	"""The open micro-wishes the user may claim, those needing a skill the user has first."""
+	wishes = frappe.get_list(
+		DOCTYPE,
+		filters={"request_type": "Micro-wish", "workflow_state": "Open"},
+		fields=["name", "subject", "description", "category", "building", "creation"],
+		order_by="creation desc",
+		limit_page_length=100,
+	)
+	needed = skills.required_skills(sorted({wish.category for wish in wishes if wish.category}))
+	for wish in wishes:
+		wish["required_skill"] = needed.get(wish.category)
+	offered = skills.skills_of_users([frappe.session.user]).get(frappe.session.user, set())
+	return skills.matching_first(wishes, offered)
 
 
 @frappe.whitelist(methods=["POST"])

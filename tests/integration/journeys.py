@@ -2,9 +2,13 @@
 
 - a resident on a 390×844 phone files a request with a photo, follows it, rates it, sees their
   points and redeems a reward (the residents' web form and the /me pages);
-- a building captain on the same phone, in Frappe's desk, logs a patrol with a finding, turns the
-  finding into a request, dispatches it and finds it among their buildings' open requests;
-- a street-office admin at a desk sees the workspace's number cards and charts and the KPI report.
+- a building captain on the same phone lands on their own page (/me/captain); in Frappe's desk they
+  log a patrol with a finding, turn it into a request, dispatch it and find it among their
+  buildings' open requests; and on the phone page, with the font at 130%, they send two nil
+  reports, log a finding with a photo that becomes a request, dispatch a resident's request to a
+  volunteer from the list and see what is overdue;
+- a street-office admin at a desk sees the workspace's number cards and charts and the KPI report;
+- grid workers, community workers and the admin each land on their own workspace, queues first.
 
 The steps other people take meanwhile (a worker resolving the request, points paid for an activity)
 happen over HTTP or through the ledger, as they would. What a journey creates is committed, since
@@ -430,11 +434,9 @@ def captain_journey(browser, server, world, data) -> Screen:
 	page = screen.page
 	findings = ".frappe-control[data-fieldname=findings]"
 	screen.open("login-page", "/login", "#login_email")
-	log_in(screen, world.users["captain1"], world.password, ".number-widget-box", WORKSPACE_LOADED)
-	assert page.url.endswith(WORKSPACE)
-	assert card_number(screen, "Open Service Requests") == captain_open_count(world)
-	settle_charts(screen)
-	screen.screenshot("1-workspace", readme=True)
+	# a captain lands on their phone page; the desk's patrol form is still there for them
+	log_in(screen, world.users["captain1"], world.password, "[data-building]")
+	assert page.url.endswith(CAPTAIN_PAGE), page.url
 
 	# today's patrol of building 2, with a finding; their captaincy fills itself in
 	screen.open("new-patrol-log", "/app/patrol-log/new", ".frappe-control[data-fieldname=building] input")
@@ -487,13 +489,11 @@ def captain_journey(browser, server, world, data) -> Screen:
 	assert dispatched == ("Dispatched", world.users["gw11"])
 	screen.screenshot("3-dispatched", readme=True)
 
-	# their buildings' open requests, from the workspace's card
-	screen.open("workspace-again", WORKSPACE, ".number-widget-box", WORKSPACE_LOADED)
-	open_card = page.locator(".number-widget-box", has_text=zh("Open Service Requests"))
-	with screen.loading("open-requests", ".result .list-row-container"):
-		open_card.locator(".widget-body").click()
+	# their buildings' open requests, in the desk's list
+	screen.open("open-requests", "/app/service-request", ".result .list-row-container")
 	screen.screenshot("4-open-requests", readme=True)
 	rows = page.locator(".result .list-row-container")
+	assert rows.count() >= captain_open_count(world)
 	listed = {row.get_attribute("data-name") for row in rows.locator("[data-name]").all()}
 	assert {request, data.own} <= listed and data.elsewhere not in listed, listed
 	states = " ".join(rows.all_inner_texts())
@@ -591,4 +591,238 @@ def admin_journey(browser, server, world, data) -> Screen:
 	assert number_of(total_row.locator(".dt-cell[data-col-index='2']").inner_text()) == expected["volume"]
 	settle_charts(screen)
 	screen.screenshot("2-kpi-report", readme=True)
+	return screen
+
+
+# --- the building captain's day on the phone page (/me/captain) -------------------------------------
+
+CAPTAIN_PAGE = "/me/captain"
+# a phone with its font enlarged to 130% (Android's text scaling): every page's root font is scaled
+# before the page's own styles load, so whatever the page sizes in rem or em grows with it
+FONT_SCALE = 1.3
+FONT_SCALE_JS = f"""
+(() => {{
+	const style = document.createElement("style");
+	style.textContent = "html {{ font-size: {FONT_SCALE * 100:g}% !important; }}";
+	// the script runs before the document has its first element: add the style as soon as it has
+	const place = () => {{
+		const root = document.head || document.documentElement;
+		if (!root) return false;
+		root.appendChild(style);
+		return true;
+	}};
+	if (place()) return;
+	const watcher = new MutationObserver(() => place() && watcher.disconnect());
+	watcher.observe(document, {{ childList: true, subtree: true }});
+}})();
+"""
+# the first paint of the document on screen now, in seconds from the start of its navigation
+FIRST_PAINT_JS = """() => {
+	const paint = performance.getEntriesByName("first-contentful-paint")[0];
+	return paint ? paint.startTime / 1000 : null;
+}"""
+DAY_VOLUNTEER = ("dayvol", "Zhou Min", "TG11-1", "2", "602")
+DAY_SKILL = "水电维修"
+# a third building for captain1 for the journey: two nil reports and a finding elsewhere
+THIRD_BUILDING = "TG12-3"
+
+
+def scaled_phone(browser, base_url: str, journey: str) -> Screen:
+	screen = Screen(browser, base_url, journey, phone=True)
+	screen.context.add_init_script(FONT_SCALE_JS)
+	return screen
+
+
+@contextmanager
+def captain_day_setup(world):
+	"""A volunteer of Grid 1-1 with the skill the category needs, a resident's request to dispatch, an
+	overdue one, a third building for captain1 and the category findings become requests in."""
+	from community_governance import scope
+	from tests.integration import world as world_module
+
+	key, name, building, unit, room = DAY_VOLUNTEER
+	volunteer = world_module.ensure_user(key, ("Volunteer",))
+	resident = world_module.ensure_resident(name, building, unit, room, volunteer, is_volunteer=1)
+	if not frappe.db.exists("Skill", DAY_SKILL):
+		frappe.get_doc({"doctype": "Skill", "skill_name": DAY_SKILL}).insert()
+	record = frappe.get_doc("Resident", resident)
+	if not record.skills:
+		record.append("skills", {"skill": DAY_SKILL})
+		record.save()
+	settings_before = frappe.db.get_single_value("Community Governance Settings", "default_patrol_category")
+	frappe.db.set_single_value("Community Governance Settings", "default_patrol_category", CATEGORY)
+	frappe.db.set_value("Service Request Category", CATEGORY, "required_skill", DAY_SKILL)
+	captaincy = frappe.get_doc("Building Captain", world.captaincies["captain1"])
+	captaincy.append("buildings", {"building": THIRD_BUILDING})
+	captaincy.save()
+	with cleanup() as done:
+		done.owners.append(world.users["captain1"])
+		to_dispatch = insert_request(world, "resident1", "厨房水龙头漏水，关不紧。")
+		overdue = insert_request(world, "resident1", "楼道窗户玻璃破了。", sla_status="Overdue")
+		done.requests.extend([to_dispatch, overdue])
+		frappe.db.commit()
+		try:
+			yield SimpleNamespace(
+				cleanup=done,
+				volunteer=volunteer,
+				to_dispatch=to_dispatch,
+				overdue=overdue,
+				taps={},
+				paints={},
+			)
+		finally:
+			frappe.db.rollback()
+			frappe.db.delete(
+				"Building Captain Building", {"parent": captaincy.name, "building": THIRD_BUILDING}
+			)
+			frappe.db.set_single_value(
+				"Community Governance Settings", "default_patrol_category", settings_before
+			)
+			frappe.db.commit()
+			scope.forget()
+
+
+def tap(data, step: str, count: int = 1):
+	data.taps[step] = data.taps.get(step, 0) + count
+
+
+def painted(screen: Screen, data, name: str):
+	"""Record the first paint of the page just loaded."""
+	data.paints[name] = screen.page.evaluate(FIRST_PAINT_JS)
+
+
+def building_state(building: str, state: str) -> str:
+	return f'.captain-building[data-building="{building}"] .captain-state[data-state="{state}"]'
+
+
+def captain_day_journey(browser, server, world, data, photo: str) -> Screen:
+	screen = scaled_phone(browser, server.url, "captain-day")
+	page = screen.page
+	screen.open("login-page", "/login", "#login_email")
+	tap(data, "log in", 3)  # the login field, the password field, the button
+	log_in(screen, world.users["captain1"], world.password, "[data-building]")
+	assert page.url.endswith(CAPTAIN_PAGE), page.url
+	painted(screen, data, "login")
+	root_font = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+	assert root_font >= 16 * FONT_SCALE - 0.5, root_font
+	screen.screenshot("1-today", readme=True)
+
+	# one tap each: nothing found in building 1 and building 2 today
+	for number, building in enumerate(("TG11-1", "TG11-2"), start=1):
+		with screen.loading(f"nil-report-{number}", building_state(building, "Nil Report")):
+			page.click(f'[data-nil-report="{building}"]')
+		tap(data, f"nil report {number}")
+		painted(screen, data, f"nil-report-{number}")
+	frappe.db.rollback()
+	nil_logs = frappe.get_all(
+		"Patrol Log",
+		{"building": ("in", ("TG11-1", "TG11-2")), "patrol_date": frappe.utils.today(), "nil_report": 1},
+		pluck="name",
+	)
+	assert len(nil_logs) == 2, nil_logs
+
+	# a finding in the third building: a photo, a kind, a line of text; it needs handling
+	form = page.locator(f'[data-finding-form="{THIRD_BUILDING}"]')
+	page.click(f'[data-open-finding="{THIRD_BUILDING}"]')
+	form.locator("input[name=photo]").set_input_files(photo)
+	form.locator("select[name=finding_type]").select_option("Hazard")
+	form.locator("input[name=description]").fill("消防通道堆放自行车，影响通行。")
+	tap(data, "finding", 1 + 1 + 2 + 1)  # open the form, take the photo, choose the kind, the text line
+	screen.check("finding-form")
+	screen.screenshot("2-finding", readme=True)
+	with screen.loading("finding-saved", building_state(THIRD_BUILDING, "Findings")):
+		form.locator("[type=submit]").click()
+	tap(data, "finding")
+	painted(screen, data, "finding-saved")
+	frappe.db.rollback()
+	log = frappe.db.get_value(
+		"Patrol Log", {"building": THIRD_BUILDING, "patrol_date": frappe.utils.today()}, "name"
+	)
+	data.cleanup.patrol_logs.append(log)
+	request = frappe.db.get_value("Patrol Finding", {"parent": log}, "service_request")
+	assert request, "the finding did not become a request"
+	data.cleanup.requests.append(request)
+	assert frappe.db.get_value(DOCTYPE, request, ["channel", "building"]) == ("Patrol", THIRD_BUILDING)
+	assert frappe.db.get_value(DOCTYPE, request, "photo"), "the request has no photo"
+	assert page.locator(f'.captain-request[data-request="{request}"]').count() == 1
+
+	# the resident's request, to the volunteer the list offers first for the skill
+	card = page.locator(f'.captain-request[data-request="{data.to_dispatch}"]')
+	first_volunteer = card.locator(".captain-candidate", has_text=DAY_SKILL).first
+	assert first_volunteer.get_attribute("data-assignee") == data.volunteer
+	with screen.loading("dispatched", "#captain-message.alert-success"):
+		first_volunteer.click()
+	tap(data, "dispatch")
+	painted(screen, data, "dispatched")
+	frappe.db.rollback()
+	assert frappe.db.get_value(DOCTYPE, data.to_dispatch, ["workflow_state", "handler"]) == (
+		"Dispatched",
+		data.volunteer,
+	)
+	assert page.locator(f'.captain-request[data-request="{data.to_dispatch}"]').count() == 0
+	screen.screenshot("3-dispatched", readme=True)
+
+	# and what is overdue, further down the same page (no tap)
+	overdue = page.locator(f'#captain-overdue [data-request="{data.overdue}"]')
+	overdue.scroll_into_view_if_needed()
+	assert overdue.is_visible()
+	screen.check("overdue")
+	screen.screenshot("4-overdue", readme=True)
+	return screen
+
+
+# --- each role's home in the desk ------------------------------------------------------------------
+
+ROLE_WORKSPACES = {
+	# user key: (where they land, the queues they must see, what belongs to another role's home)
+	"gw11": (
+		"/app/grid-work",
+		(
+			"Requests to Dispatch",
+			"Requests to Accept",
+			"Overdue Service Requests",
+			"Follow-up Calls to Make",
+			"Care Visits Due",
+		),
+		("Points Issued", "Open Requests by Community", "Top Volunteers", "Service Request KPI"),
+	),
+	"cw1": (
+		"/app/community-work",
+		(
+			"Requests to Dispatch",
+			"Requests to Accept",
+			"Overdue Service Requests",
+			"Follow-up Calls to Make",
+			"Care Visits Due",
+		),
+		("Open Requests by Community", "Top Volunteers", "Points Issued per Month"),
+	),
+	"soa": (
+		"/app/community-governance",
+		("Requests to Dispatch", "Follow-up Calls to Make", "Care Visits Due", "Open Service Requests"),
+		("Requests to Accept",),
+	),
+}
+ROLE_SCREENSHOTS = {"gw11": "grid-worker", "cw1": "community-worker", "soa": "admin"}
+
+
+def workspace_journey(browser, server, world, key: str) -> Screen:
+	home, queues, foreign = ROLE_WORKSPACES[key]
+	screen = Screen(browser, server.url, "workspace", phone=False)
+	page = screen.page
+	screen.open("login-page", "/login", "#login_email")
+	log_in(screen, world.users[key], world.password, ".number-widget-box", WORKSPACE_LOADED)
+	assert page.url.endswith(home), page.url
+	main = page.locator(".layout-main-section")
+	labels = texts_of(main.locator(".number-widget-box .widget-title, .dashboard-widget-box .widget-title"))
+	labels |= texts_of(main.locator(".shortcut-widget-box .widget-title"))
+	for queue in queues:
+		assert zh(queue) in labels, (key, queue, labels)
+	for other in foreign:
+		assert zh(other) not in labels, (key, other)
+	# the queues come first
+	first = main.locator(".number-widget-box .widget-title").first.inner_text().strip()
+	assert first == zh(queues[0]), first
+	settle_charts(screen)
+	screen.screenshot(ROLE_SCREENSHOTS[key], readme=True)
 	return screen

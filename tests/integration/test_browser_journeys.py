@@ -81,3 +81,25 @@ def test_a_resident_logging_in_from_the_login_page_lands_on_their_services(
 		assert screen.text("h1") == journeys.zh("Resident Services")
 	finally:
 		screen.close()
+
+
+def test_a_captains_day_on_the_phone_page_with_the_font_enlarged(browser, server, world, in_chinese, photo):
+	with journeys.captain_day_setup(world) as data:
+		screen = journeys.captain_day_journey(browser, server, world, data, photo)
+		screen.close()
+	screen.assert_no_problems()
+	assert sum(data.taps.values()) <= 15, data.taps
+	assert all(paint is not None for paint in data.paints.values()), data.paints
+
+
+@pytest.mark.parametrize("key", sorted(journeys.ROLE_WORKSPACES))
+def test_each_role_lands_on_its_own_workspace(browser, server, world, in_chinese, workers_in_chinese, key):
+	screen = journeys.workspace_journey(browser, server, world, key)
+	screen.close()
+	screen.assert_no_problems()
+
+
+@pytest.fixture(scope="module")
+def workers_in_chinese(world, in_chinese):
+	with journeys.speaking_chinese(world, keys=("gw11", "cw1")):
+		yield

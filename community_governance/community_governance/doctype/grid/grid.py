@@ -3,6 +3,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import sbool
 from frappe.utils.nestedset import NestedSet
 
 # The only parent level each level may hang on; a Street is a root.
@@ -96,3 +97,22 @@ class Grid(NestedSet):
 				title=_("Buildings Attached"),
 			)
 		super().on_trash(allow_root_deletion=True)
+
+
+@frappe.whitelist()
+def get_children(
+	doctype: str = "Grid", parent: str = "", is_root: bool | str = False, **filters
+) -> list[dict]:
+	"""The Grid tree view as the user may see it. Frappe's own lists the nodes whose parent is the
+	root, so a community worker, whose community hangs on a street outside their scope, saw an empty
+	tree: at the root each user gets the top nodes of their own subtrees instead."""
+	if doctype != "Grid":
+		frappe.throw(_("This tree shows grids only."), frappe.PermissionError)
+	fields = ["name as value", "grid_name as title", "is_group as expandable", "parent_grid"]
+	if sbool(is_root) or not parent or not frappe.db.exists("Grid", parent):
+		visible = frappe.get_list("Grid", fields=fields, order_by="lft asc", limit_page_length=0)
+		names = {node.value for node in visible}
+		return [node for node in visible if node.parent_grid not in names]
+	return frappe.get_list(
+		"Grid", fields=fields, filters={"parent_grid": parent}, order_by="lft asc", limit_page_length=0
+	)

@@ -21,6 +21,9 @@ class Resident(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from community_governance.community_governance.doctype.resident_skill.resident_skill import (
+			ResidentSkill,
+		)
 		from frappe.types import DF
 
 		anonymised_on: DF.Date | None
@@ -47,6 +50,7 @@ class Resident(Document):
 		privacy_notice_version: DF.Data | None
 		resident_kind: DF.Literal["Resident", "Contributor"]
 		room: DF.Data | None
+		skills: DF.Table[ResidentSkill]
 		special_care: DF.Check
 		status: DF.Literal["Active", "Moved Out", "Deceased"]
 		unit: DF.Data | None

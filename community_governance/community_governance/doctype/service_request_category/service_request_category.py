@@ -28,6 +28,7 @@ class ServiceRequestCategory(Document):
 			"Production Safety",
 			"Dispute Mediation",
 		]
+		required_skill: DF.Link | None
 		targets: DF.Table[ServiceRequestTarget]
 		volunteer_points: DF.Int
 	# end: auto-generated types

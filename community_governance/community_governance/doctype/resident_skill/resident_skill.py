@@ -1,0 +1,23 @@
+# Copyright (c) 2026, Community Governance Developers and contributors
+# For license information, please see license.txt
+
+from community_governance.scope import ScopedRow
+
+
+class ResidentSkill(ScopedRow):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		remark: DF.Data | None
+		skill: DF.Link
+	# end: auto-generated types
+
+	pass
