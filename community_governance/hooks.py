@@ -72,6 +72,8 @@ _GOVERNED_DOCTYPES = (
 	"Volunteer Team",
 	"Partner Unit",
 	"Reporting Member",
+	"Community Notice",
+	"Community Notice Receipt",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -96,6 +98,7 @@ _GOVERNED_CHILD_TABLES = (
 	"Property Service Score",
 	"Property Service Rectification",
 	"Volunteer Team Member",
+	"Community Notice Building",
 )
 
 permission_query_conditions = {
@@ -142,6 +145,9 @@ permission_query_conditions = {
 	"Property Service Score": "community_governance.scope.child_query_condition",
 	"Property Service Rectification": "community_governance.scope.child_query_condition",
 	"Volunteer Team Member": "community_governance.scope.child_query_condition",
+	"Community Notice": "community_governance.scope.query_condition",
+	"Community Notice Receipt": "community_governance.scope.query_condition",
+	"Community Notice Building": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -167,6 +173,8 @@ has_permission = {
 	"Volunteer Team": "community_governance.scope.has_permission",
 	"Partner Unit": "community_governance.scope.has_permission",
 	"Reporting Member": "community_governance.scope.has_permission",
+	"Community Notice": "community_governance.scope.has_permission",
+	"Community Notice Receipt": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 
@@ -207,7 +215,10 @@ doc_events["File"] = {
 
 scheduler_events = {
 	"cron": {
-		"*/15 * * * *": ["community_governance.tasks.escalate_overdue_requests"],
+		"*/15 * * * *": [
+			"community_governance.tasks.escalate_overdue_requests",
+			"community_governance.notices.deliver_due_notices",
+		],
 	},
 	"hourly": ["community_governance.tasks.remind_captains_without_patrol"],
 	"daily": [
@@ -234,4 +245,5 @@ portal_menu_items = [
 	{"title": "Redeem Points", "route": "/me/rewards", "role": "Resident"},
 	{"title": "Matters for Deliberation", "route": "/me/matters", "role": "Resident"},
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
+	{"title": "Notices", "route": "/me/notices", "role": "Resident"},
 ]

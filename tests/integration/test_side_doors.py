@@ -114,6 +114,21 @@ FACTORIES = {
 	"Volunteer Team": _record("Volunteer Team", lambda world: _place()),
 	"Partner Unit": _record("Partner Unit", lambda world: _place(contact_user=world.users["cw2"])),
 	"Reporting Member": _record("Reporting Member", lambda world: _place(user=world.users["resident2"])),
+	"Community Notice": _record(
+		"Community Notice",
+		lambda world: _place(
+			title="Side door",
+			body="<p>Side door</p>",
+			audience="Buildings",
+			publish_on="2001-01-01",
+			docstatus=1,
+		),
+	),
+	# delivered to a resident of Community Two: the notice's resident rule looks into these
+	"Community Notice Receipt": _record(
+		"Community Notice Receipt",
+		lambda world: _place(notice=sd_name("Community Notice"), resident=world.residents["resident2"]),
+	),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)
@@ -125,6 +140,7 @@ ROW_VALUES = {
 	"Mediation Party": lambda world: {"resident": world.residents["resident2"]},
 	"Volunteer Activity Attendee": lambda world: {"resident": world.residents["resident2"]},
 	"Volunteer Team Member": lambda world: {"resident": world.residents["resident2"]},
+	"Community Notice Building": lambda world: {"building": FOREIGN_BUILDING, "grid": FOREIGN_GRID},
 }
 
 
