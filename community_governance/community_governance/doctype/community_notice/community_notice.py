@@ -7,11 +7,10 @@ reaches are the rules of ``community_governance.notices``."""
 
 import frappe
 from community_governance import notices
-from community_governance.utils.text import plain_text
+from community_governance.utils.text import plain_text, rich_text
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime
-from frappe.utils.html_utils import sanitize_html
 
 
 class CommunityNotice(Document):
@@ -52,11 +51,10 @@ class CommunityNotice(Document):
 		self.validate_care_group()
 
 	def sanitise_text(self):
-		self.title = plain_text(self.title or "").strip()
+		self.title = " ".join(plain_text(self.title or "").split())
 		if not self.title:
 			frappe.throw(_("Give the notice a title."), title=_("Title Missing"))
-		# the body keeps its formatting; scripts, event handlers and foreign frames are dropped
-		self.body = sanitize_html(self.body or "", linkify=True)
+		self.body = rich_text(self.body)
 		if not plain_text(self.body):
 			frappe.throw(_("Write what the notice says."), title=_("Body Missing"))
 
