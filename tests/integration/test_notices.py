@@ -3,8 +3,9 @@ audience, residents read and confirm their own copy (twenty at once), captains a
 has not confirmed door by door inside their own buildings only, desk users get a Notification Log and
 residents an SMS through the stand-in gateway, and bad input is refused with a clear 4xx.
 
-Notices posted over HTTP stay on the test site, like the records of the other HTTP tests; each test
-names its own notice by a fresh title and counts only that one."""
+Notices posted over HTTP stay on the test site, like the records of the other HTTP tests, but are
+withdrawn when the module ends, so that the residents' pages of later tests show only their own;
+each test names its own notice by a fresh title and counts only that one."""
 
 import json
 import re
@@ -50,10 +51,23 @@ def post_notice(client, **values):
 	return client.post(f"/api/resource/{NOTICE}", **notice_values(**values))
 
 
+POSTED: list[str] = []
+
+
 def posted(client, **values) -> dict:
 	response = post_notice(client, **values)
 	assert response.status_code == 200, response.text[:800]
+	POSTED.append(response.json()["data"]["name"])
 	return response.json()["data"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def withdrawn_at_the_end(site):
+	yield
+	frappe.db.rollback()
+	for name in POSTED:
+		frappe.db.set_value(NOTICE, name, "docstatus", 2, update_modified=False)
+	frappe.db.commit()
 
 
 def message_of(response) -> str:
