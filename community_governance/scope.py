@@ -158,9 +158,10 @@ RULES: dict[str, dict[str, tuple]] = {
 		"residents": (LinkedRows("Community Notice Receipt", "notice", "resident"),),
 		"users": ("owner",),
 	},
+	# who received a care group's notice says who is in the care group: not for captains, who see
+	# the unread doors of their buildings through api.notices.unread_by_building instead
 	"Community Notice Receipt": {
 		"grids": ("grid",),
-		"captain_buildings": ("building",),
 		"residents": ("resident",),
 	},
 }

@@ -19,7 +19,8 @@ Staff and captains:
                       "doors": [{"unit", "room",
                                  "residents": [{"resident", "full_name", "phone_masked", "read_on"}]}]}]}
 
-  ``phone_masked`` is None for a caller who may not read door-to-door fields.
+  ``phone_masked`` is None for a caller who may not read door-to-door fields. A care group's
+  notice answers only to workers who may read care tags (403 for captains).
 """
 
 import frappe
@@ -69,4 +70,10 @@ def unread_by_building(notice: str) -> dict:
 		frappe.throw(_("Notice {0} does not exist.").format(notice), frappe.DoesNotExistError)
 	doc = frappe.get_doc(notices.NOTICE, notice)
 	doc.check_permission("read")
+	if doc.care_group and not notices.may_address_care_groups():
+		# the list would say who in the building is in the care group
+		frappe.throw(
+			_("Only workers who may read residents' care tags see who received a care group's notice."),
+			frappe.PermissionError,
+		)
 	return notices.unread_by_building(doc)

@@ -158,9 +158,14 @@ def test_a_care_group_notice_reaches_only_that_group(world, clients, pages):
 	assert receipts_of(notice["name"]) == active_residents("TG11-1", "TG11-2", elderly_living_alone=1)
 	assert world.residents["resident1"] in receipts_of(notice["name"])
 	assert world.residents["captain1"] not in receipts_of(notice["name"])
-	# the captain of the grid's buildings still sees the notice in the desk, but is not its reader
+	# the captain of the grid's buildings still sees the notice in the desk, but is not its reader,
+	# and does not learn who is in the care group: neither from the receipts nor the unread list
 	assert notice["name"] in clients("captain1").list_names(NOTICE)
 	assert notice["title"] not in pages("captain1", "/me/notices").text
+	assert clients("captain1").list_names(RECEIPT, notice=notice["name"]) == set()
+	refused(clients("captain1").get(API + "unread_by_building", notice=notice["name"]), 403, "care tags")
+	report = clients("gw11").get(API + "unread_by_building", notice=notice["name"]).json()["message"]
+	assert report["recipients"] == len(receipts_of(notice["name"]))
 
 
 def test_a_community_notice_lists_every_building_and_a_street_notice_needs_the_whole_street(clients):
@@ -170,6 +175,12 @@ def test_a_community_notice_lists_every_building_and_a_street_notice_needs_the_w
 	street = posted(clients("soa"), audience="Street", buildings=[])
 	fresh()
 	assert {row["building"] for row in street["buildings"]} >= {"TG11-1", "TG21-4"}
+	# a captain of some of its buildings reads it, but cannot withdraw the street's notice
+	assert street["name"] in clients("captain1").list_names(NOTICE)
+	cancel = clients("captain1").post("/api/method/frappe.client.cancel", doctype=NOTICE, name=street["name"])
+	refused(cancel, 403, "outside them")
+	fresh()
+	assert frappe.db.get_value(NOTICE, street["name"], "docstatus") == 1
 
 
 # --- confirming ----------------------------------------------------------------------------------

@@ -103,6 +103,10 @@ class CommunityNotice(Document):
 				title=_("Care Group Not Allowed"),
 			)
 
+	def before_cancel(self):
+		# withdrawing a notice is posting it again: a captain cannot withdraw the street's notice
+		self.validate_audience_in_scope()
+
 	def on_submit(self):
 		if notices.is_due(self):
 			notices.deliver(self)
