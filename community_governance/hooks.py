@@ -86,6 +86,8 @@ _GOVERNED_DOCTYPES = (
 	"Party Organisation",
 	"Resident Registration",
 	"Caring Merchant",
+	"Community Notice",
+	"Community Notice Receipt",
 )
 # every child table of a governed DocType: read on its own, a row is visible only when its record is
 _GOVERNED_CHILD_TABLES = (
@@ -118,6 +120,7 @@ _GOVERNED_CHILD_TABLES = (
 	"Party Household Care",
 	"Caring Merchant Counter User",
 	"Resident Skill",
+	"Community Notice Building",
 )
 
 permission_query_conditions = {
@@ -177,6 +180,9 @@ permission_query_conditions = {
 	"Party Household Care": "community_governance.scope.child_query_condition",
 	"Caring Merchant Counter User": "community_governance.scope.child_query_condition",
 	"Resident Skill": "community_governance.scope.child_query_condition",
+	"Community Notice": "community_governance.scope.query_condition",
+	"Community Notice Receipt": "community_governance.scope.query_condition",
+	"Community Notice Building": "community_governance.scope.child_query_condition",
 	# attachments of governed records, on top of Frappe's own File rule
 	"File": "community_governance.scope.file_query_condition",
 }
@@ -206,6 +212,8 @@ has_permission = {
 	"Party Organisation": "community_governance.scope.has_permission",
 	"Resident Registration": "community_governance.scope.has_permission",
 	"Caring Merchant": "community_governance.scope.has_permission",
+	"Community Notice": "community_governance.scope.has_permission",
+	"Community Notice Receipt": "community_governance.scope.has_permission",
 	"File": "community_governance.scope.file_has_permission",
 }
 
@@ -251,7 +259,10 @@ doc_events["File"] = {
 
 scheduler_events = {
 	"cron": {
-		"*/15 * * * *": ["community_governance.tasks.escalate_overdue_requests"],
+		"*/15 * * * *": [
+			"community_governance.tasks.escalate_overdue_requests",
+			"community_governance.notices.deliver_due_notices",
+		],
 	},
 	"hourly": ["community_governance.tasks.remind_captains_without_patrol"],
 	"daily": [
@@ -283,4 +294,5 @@ portal_menu_items = [
 	{"title": "My Data", "route": "/me/my-data", "role": "Resident"},
 	{"title": "Merchant Counter", "route": "/me/merchant", "role": "Caring Merchant"},
 	{"title": "Quick Report", "route": "/me/quick-report", "role": "Resident"},
+	{"title": "Notices", "route": "/me/notices", "role": "Resident"},
 ]

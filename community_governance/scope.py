@@ -41,8 +41,21 @@ PLACE_PARTS = frozenset(
 	{"grids", "captain_buildings", "captain_grids", "home_buildings", "captaincies", "care_plans"}
 )
 
+
+@dataclass(frozen=True)
+class LinkedRows:
+	"""A column of another DocType's records that point at this one (``link_field`` = its name): the
+	record matches when any of them does. For rows too many to be a child table (one receipt per
+	resident of a notice)."""
+
+	doctype: str
+	link_field: str
+	column: str
+
+
 # scope part -> columns of the DocType that may hold a value of that part. A column written as
-# (table_field, column) looks into a child table: the record matches when any of its rows does.
+# (table_field, column) looks into a child table: the record matches when any of its rows does;
+# one written as ``LinkedRows`` looks into the records of another DocType that point at it.
 RULES: dict[str, dict[str, tuple]] = {
 	"Grid": {
 		"grids": ("name", "parent_grid"),
@@ -167,12 +180,31 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("grid",),
 		"users": (("counter_users", "user"),),
 	},
+	# a notice: the workers and captains of the buildings it goes to, its author, and the residents
+	# it was delivered to (one receipt each), never the rest of a building (a care group's notice)
+	"Community Notice": {
+		"grids": ("community", "grid", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+		"residents": (LinkedRows("Community Notice Receipt", "notice", "resident"),),
+		"users": ("owner",),
+	},
+	# who received a care group's notice says who is in the care group: not for captains, who see
+	# the unread doors of their buildings through api.notices.unread_by_building instead
+	"Community Notice Receipt": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+	},
 }
 
 # Where a record belongs when its read rule names no place: a mediation case is read by its team
 # and registrar alone, yet registered (or moved) only inside the registering user's places.
 PLACE_RULES: dict[str, dict[str, tuple]] = {
 	"Mediation Case": {"grids": ("community", "grid"), "captain_buildings": ("building",)},
+	# a notice is posted to places; its receipts say whom it reached, not where it belongs
+	"Community Notice": {
+		"grids": ("community", "grid", ("buildings", "grid")),
+		"captain_buildings": (("buildings", "building"),),
+	},
 }
 
 # Records some roles may see beyond their scope: an open board (role -> values the record must have).
@@ -367,6 +399,14 @@ def query_condition(user: str | None = None, doctype: str | None = None) -> str:
 
 
 def _column_in(doctype: str, table, column, values: list):
+	if isinstance(column, LinkedRows):
+		linked = frappe.qb.DocType(column.doctype)
+		pointing = (
+			frappe.qb.from_(linked)
+			.select(linked[column.link_field])
+			.where(linked[column.column].isin(values))
+		)
+		return table.name.isin(pointing)
 	if isinstance(column, tuple):
 		table_field, child_column = column
 		child = frappe.qb.DocType(frappe.get_meta(doctype).get_field(table_field).options)
@@ -556,12 +596,27 @@ def _matches(doc, scope: Scope, rules: dict) -> bool:
 		if not values:
 			continue
 		for column in columns:
-			if any(value in values for value in _values_of(doc, column)):
+			if isinstance(column, LinkedRows):
+				if _linked_rows_match(doc, column, values):
+					return True
+			elif any(value in values for value in _values_of(doc, column)):
 				return True
 	return False
 
 
+def _linked_rows_match(doc, column: LinkedRows, values: frozenset) -> bool:
+	if doc.is_new():
+		return False
+	return bool(
+		frappe.db.exists(column.doctype, {column.link_field: doc.name, column.column: ("in", list(values))})
+	)
+
+
 def _values_of(doc, column) -> list:
+	if isinstance(column, LinkedRows):
+		if doc.is_new():
+			return []
+		return frappe.get_all(column.doctype, filters={column.link_field: doc.name}, pluck=column.column)
 	if isinstance(column, tuple):
 		table_field, child_column = column
 		return [_value(row, child_column) for row in doc.get(table_field) or []]

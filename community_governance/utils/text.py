@@ -1,9 +1,11 @@
-"""Residents' free text is kept and shown as plain text."""
+"""Residents' free text is kept and shown as plain text; staff's formatted text keeps only safe markup."""
 
 import re
 import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+from frappe.utils.html_utils import sanitize_html
 
 # a short text that looks like a file name or an address is still a person's text
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -40,3 +42,13 @@ def _strip_markup_once(text: str) -> str:
 	for element in soup(CODE_ELEMENTS):
 		element.decompose()
 	return soup.get_text(" ").strip()
+
+
+def rich_text(value: str) -> str:
+	"""Formatting typed in a text editor (paragraphs, bold, lists, links, images) is kept. Scripts,
+	styles and frames go with everything inside them (Frappe's sanitiser alone would keep their code
+	as visible text), event handlers and unsafe addresses by Frappe's sanitiser."""
+	soup = BeautifulSoup(value or "", "html.parser")
+	for element in soup(CODE_ELEMENTS):
+		element.decompose()
+	return sanitize_html(str(soup), linkify=True)

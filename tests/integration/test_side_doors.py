@@ -138,6 +138,21 @@ FACTORIES = {
 		},
 	),
 	"Caring Merchant": _existing(lambda world: world.merchants["merchant2"]),
+	"Community Notice": _record(
+		"Community Notice",
+		lambda world: _place(
+			title="Side door",
+			body="<p>Side door</p>",
+			audience="Buildings",
+			publish_on="2001-01-01",
+			docstatus=1,
+		),
+	),
+	# delivered to a resident of Community Two: the notice's resident rule looks into these
+	"Community Notice Receipt": _record(
+		"Community Notice Receipt",
+		lambda world: _place(notice=sd_name("Community Notice"), resident=world.residents["resident2"]),
+	),
 }
 
 # what a row of a child table names, where the parent's rule looks into it (the rest stays empty)
@@ -165,6 +180,7 @@ ROW_VALUES = {
 		"served_resident": world.residents["resident2"],
 	},
 	"Caring Merchant Counter User": lambda world: {"user": world.users["merchant2"]},
+	"Community Notice Building": lambda world: {"building": FOREIGN_BUILDING, "grid": FOREIGN_GRID},
 }
 
 

@@ -1,6 +1,6 @@
 """居民服务: the resident's home on the phone, a few large links to what they can do."""
 
-from community_governance import ledger
+from community_governance import ledger, notices
 from community_governance.resident_pages import (
 	SERVICE_REQUEST_FORM_ROUTE,
 	own_resident,
@@ -23,7 +23,9 @@ def get_context(context):
 	if not context.resident:
 		return
 	context.balance = ledger.balance_of(context.resident.name)["balance"]
+	unread = notices.unread_count(context.resident.name)
 	context.links = [
+		{"route": "/me/notices", "label": _("Notices"), "note": "", "badge": unread},
 		{"route": "/me/points", "label": _("My Points"), "note": _("Balance {0}").format(context.balance)},
 		{"route": "/me/rewards", "label": _("Redeem Points"), "note": ""},
 		{"route": "/me/matters", "label": _("Matters for Deliberation"), "note": ""},
