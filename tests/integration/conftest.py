@@ -6,8 +6,8 @@ import pytest
 
 import frappe
 from community_governance import scope
-from tests.integration import world as world_module
 from tests.integration import sms_gateway as sms_gateway_module
+from tests.integration import world as world_module
 from tests.integration.http import GunicornServer, SiteServer
 
 SITE = os.environ["CG_TEST_SITE"]

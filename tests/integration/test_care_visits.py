@@ -6,9 +6,9 @@ refused input leaves nothing behind."""
 import pytest
 
 import frappe
-from community_governance.care import visits as care_visits
 from community_governance.api import care as api
 from community_governance.api import service_request as request_api
+from community_governance.care import visits as care_visits
 from frappe.utils import add_days, getdate, today
 from tests.integration.conftest import as_user
 
