@@ -529,3 +529,10 @@ def validate_attachment(file, method=None):
 			_("The photo is larger than {0} MB; please send a smaller one.").format(limit_mb),
 			title=_("Photo Too Large"),
 		)
+
+
+def on_doctype_update():
+	"""Reports count the requests filed in a period: their plan reads only that period's rows,
+	the whole site's or one community's."""
+	frappe.db.add_index("Service Request", ["creation"])
+	frappe.db.add_index("Service Request", ["community", "creation"])
