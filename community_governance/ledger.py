@@ -278,11 +278,19 @@ def add_to_monthly_totals(rows: list) -> None:
 	)
 
 
-def rebuild_monthly_totals() -> int:
-	"""Recompute every monthly total from the ledger rows (a patch, or a repair after drift)."""
-	frappe.db.delete(TOTALS)
+def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
+	"""Recompute the monthly totals from the ledger rows, of some residents or of everyone (a
+	patch, or a repair after drift). Returns how many totals there are now."""
+	totals = frappe.qb.DocType(TOTALS)
+	deleting = frappe.qb.from_(totals).delete()
+	if residents is not None:
+		if not residents:
+			return 0
+		deleting = deleting.where(totals.resident.isin(list(residents)))
+	deleting.run()
 	now, user = frappe.utils.now(), frappe.session.user
 	merit = f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+	only = "and resident in %(residents)s" if residents is not None else ""
 	frappe.db.sql(
 		f"""insert into `tab{TOTALS}` (name, resident, resident_name, month, section, grid, community,
 			merit_points, merit_rows, activities, net_points, creation, modified, owner, modified_by)
@@ -294,11 +302,19 @@ def rebuild_monthly_totals() -> int:
 			sum(if({merit} and source_doctype = %(activity)s, if(kind = 'Reversal', -1, 1), 0)),
 			sum(points), %(now)s, %(now)s, %(user)s, %(user)s
 		from `tabPoints Transaction`
-		where docstatus = 1
+		where docstatus = 1 {only}
 		group by resident, date_format(posting_date, '%%Y-%%m'), coalesce(section, ''), grid""",
-		{"spending": SPENDING_SOURCE, "activity": ACTIVITY_SOURCE, "now": now, "user": user},
+		{
+			"spending": SPENDING_SOURCE,
+			"activity": ACTIVITY_SOURCE,
+			"now": now,
+			"user": user,
+			"residents": tuple(residents or ()),
+		},
 	)
-	return frappe.db.count(TOTALS)
+	if residents is None:
+		return frappe.db.count(TOTALS)
+	return frappe.db.count(TOTALS, {"resident": ("in", list(residents))})
 
 
 def _sql_list(values) -> str:
