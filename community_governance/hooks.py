@@ -174,6 +174,10 @@ has_permission = {
 }
 
 override_whitelisted_methods = {
+	# script reports and dashboards read on the read replica where the site has one (see replica.py)
+	"frappe.desk.query_report.run": "community_governance.replica.run_report",
+	"frappe.desk.doctype.number_card.number_card.get_result": "community_governance.replica.number_card_result",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_governance.replica.dashboard_chart_data",
 	# Frappe 15's get_count checks no permission at all: counts answer only for what the user may list
 	"frappe.client.get_count": "community_governance.api.client.get_count",
 	# nor does its validate_link: a governed name outside the scope is answered as missing
