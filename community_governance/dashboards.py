@@ -1,4 +1,5 @@
-"""What the workspace's number cards compute beyond a plain count or sum."""
+"""What the workspace's number cards compute beyond a plain count or sum (read on the site's read
+replica where it has one, see replica.py)."""
 
 import frappe
 from community_governance.community_governance.report.service_request_kpi import service_request_kpi
@@ -11,6 +12,7 @@ NO_RATE = "–"
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def satisfaction_rate_this_month(filters=None) -> dict | str:  # the card sends its filters; it has none
 	"""This month's satisfaction rate exactly as the KPI report states it with its default filters:
 	satisfied among the rated requests filed since the first of the month, over the requests the

@@ -69,6 +69,7 @@ _GOVERNED_DOCTYPES = (
 	"Service Request",
 	"Points Transaction",
 	"Points Account",
+	"Points Monthly Total",
 	"Volunteer Activity",
 	"Reward Redemption",
 	"Patrol Log",
@@ -132,6 +133,7 @@ permission_query_conditions = {
 	"Service Request": "community_governance.scope.query_condition",
 	"Points Transaction": "community_governance.scope.query_condition",
 	"Points Account": "community_governance.scope.query_condition",
+	"Points Monthly Total": "community_governance.scope.query_condition",
 	"Volunteer Activity": "community_governance.scope.query_condition",
 	"Reward Redemption": "community_governance.scope.query_condition",
 	"Patrol Log": "community_governance.scope.query_condition",
@@ -195,6 +197,7 @@ has_permission = {
 	"Service Request": "community_governance.scope.has_permission",
 	"Points Transaction": "community_governance.scope.has_permission",
 	"Points Account": "community_governance.scope.has_permission",
+	"Points Monthly Total": "community_governance.scope.has_permission",
 	"Volunteer Activity": "community_governance.scope.has_permission",
 	"Reward Redemption": "community_governance.scope.has_permission",
 	"Patrol Log": "community_governance.scope.has_permission",
@@ -218,6 +221,10 @@ has_permission = {
 }
 
 override_whitelisted_methods = {
+	# script reports and dashboards read on the read replica where the site has one (see replica.py)
+	"frappe.desk.query_report.run": "community_governance.replica.run_report",
+	"frappe.desk.doctype.number_card.number_card.get_result": "community_governance.replica.number_card_result",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "community_governance.replica.dashboard_chart_data",
 	# Frappe 15's get_count checks no permission at all: counts answer only for what the user may list
 	"frappe.client.get_count": "community_governance.api.client.get_count",
 	# nor does its validate_link: a governed name outside the scope is answered as missing

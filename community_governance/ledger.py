@@ -8,11 +8,18 @@ mediations, redemptions) call ``post`` / ``post_many`` and ``reverse_source``; n
 
 The database refuses a second row of one kind for the same source and resident (unique key), so
 an award can never be paid twice even if the check in Python is raced.
+
+In the same transaction each posting also adds to the Points Monthly Total of its resident, month,
+section and place, so the leaderboard and statements read a few totals instead of millions of rows.
+The ledger stays the truth: ``drift`` compares the totals with the rows too, and
+``rebuild_monthly_totals`` recomputes them from the rows.
 """
+
+from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import cint, nowdate
+from frappe.utils import cint, getdate, nowdate
 
 SECTION_FIELDS = {
 	"Democratic Building": "democratic_building",
@@ -22,6 +29,13 @@ SECTION_FIELDS = {
 	"Dispute Mediation": "dispute_mediation",
 }
 SPENDING_KINDS = ("Redeem",)
+# Merit is what a resident earned: Redeem rows are spending, not merit, so they do not lower a rank.
+# Reversals do count: a cancelled activity or a corrected award takes its points back.
+MERIT_KINDS = ("Earn", "Adjustment", "Reversal")
+# A revoked redemption refunds its points with a Reversal row; that undoes spending, not merit.
+SPENDING_SOURCE = "Reward Redemption"
+ACTIVITY_SOURCE = "Volunteer Activity"
+TOTALS = "Points Monthly Total"
 
 
 class InsufficientPoints(frappe.ValidationError):
@@ -147,6 +161,22 @@ def post_many(awards: list[dict], kind: str, section: str, source, posting_date=
 		)
 	for award in awards:
 		_add_to_account(accounts[award["resident"]], cint(award["points"]), section, kind)
+	add_to_monthly_totals(
+		[
+			frappe._dict(
+				resident=award["resident"],
+				resident_name=places[award["resident"]][2],
+				grid=places[award["resident"]][0],
+				community=places[award["resident"]][1],
+				posting_date=posting_date,
+				section=section,
+				kind=kind,
+				source_doctype=source.doctype,
+				points=cint(award["points"]),
+			)
+			for award in awards
+		]
+	)
 	return len(rows)
 
 
@@ -187,6 +217,108 @@ def apply(transaction) -> None:
 	"""Called by every Points Transaction on submit: move the cached balance with the ledger."""
 	account = lock_accounts([transaction.resident])[transaction.resident]
 	_add_to_account(account, cint(transaction.points), transaction.section, transaction.kind)
+	add_to_monthly_totals([transaction])
+
+
+def is_merit(kind: str, source_doctype: str | None) -> bool:
+	return kind in MERIT_KINDS and source_doctype != SPENDING_SOURCE
+
+
+def month_of(day) -> date:
+	return getdate(day).replace(day=1)
+
+
+def total_key(resident: str, month: date, section: str | None, grid: str | None) -> str:
+	"""The name of a Points Monthly Total: one row per resident, month, section and place."""
+	return f"{resident}|{month:%Y-%m}|{section or ''}|{grid or ''}"
+
+
+def add_to_monthly_totals(rows: list) -> None:
+	"""Add ledger rows to their monthly totals: one upsert for all of them. Runs inside the
+	posting's transaction, after its resident's account row is locked."""
+	totals = {}
+	for row in rows:
+		month = month_of(row.posting_date or nowdate())
+		key = total_key(row.resident, month, row.section, row.grid)
+		total = totals.setdefault(
+			key,
+			[
+				key,
+				row.resident,
+				row.resident_name,
+				month,
+				row.section or "",
+				row.grid,
+				row.community,
+				0,
+				0,
+				0,
+				0,
+			],
+		)
+		points = cint(row.points)
+		total[10] += points
+		if is_merit(row.kind, row.source_doctype):
+			total[7] += points
+			total[8] += 1
+			if row.source_doctype == ACTIVITY_SOURCE:
+				total[9] += -1 if row.kind == "Reversal" else 1
+	if not totals:
+		return
+	now, user = frappe.utils.now(), frappe.session.user
+	values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(totals))
+	frappe.db.sql(
+		f"""insert into `tab{TOTALS}` (name, resident, resident_name, month, section, grid, community,
+			merit_points, merit_rows, activities, net_points, creation, modified, owner, modified_by)
+		values {values}
+		on duplicate key update merit_points = merit_points + values(merit_points),
+			merit_rows = merit_rows + values(merit_rows), activities = activities + values(activities),
+			net_points = net_points + values(net_points), modified = values(modified)""",
+		[value for total in totals.values() for value in (*total, now, now, user, user)],
+	)
+
+
+def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
+	"""Recompute the monthly totals from the ledger rows, of some residents or of everyone (a
+	patch, or a repair after drift). Returns how many totals there are now."""
+	totals = frappe.qb.DocType(TOTALS)
+	deleting = frappe.qb.from_(totals).delete()
+	if residents is not None:
+		if not residents:
+			return 0
+		deleting = deleting.where(totals.resident.isin(list(residents)))
+	deleting.run()
+	now, user = frappe.utils.now(), frappe.session.user
+	merit = f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+	only = "and resident in %(residents)s" if residents is not None else ""
+	frappe.db.sql(
+		f"""insert into `tab{TOTALS}` (name, resident, resident_name, month, section, grid, community,
+			merit_points, merit_rows, activities, net_points, creation, modified, owner, modified_by)
+		select concat_ws('|', resident, date_format(posting_date, '%%Y-%%m'), coalesce(section, ''),
+				coalesce(grid, '')),
+			resident, max(resident_name), date_format(posting_date, '%%Y-%%m-01'), coalesce(section, ''),
+			grid, max(community),
+			sum(if({merit}, points, 0)), sum(if({merit}, 1, 0)),
+			sum(if({merit} and source_doctype = %(activity)s, if(kind = 'Reversal', -1, 1), 0)),
+			sum(points), %(now)s, %(now)s, %(user)s, %(user)s
+		from `tabPoints Transaction`
+		where docstatus = 1 {only}
+		group by resident, date_format(posting_date, '%%Y-%%m'), coalesce(section, ''), grid""",
+		{
+			"spending": SPENDING_SOURCE,
+			"activity": ACTIVITY_SOURCE,
+			"now": now,
+			"user": user,
+			"residents": tuple(residents or ()),
+		},
+	)
+	if residents is None:
+		return frappe.db.count(TOTALS)
+	return frappe.db.count(TOTALS, {"resident": ("in", list(residents))})
+
+
+def _sql_list(values) -> str:
+	return "(" + ", ".join(frappe.db.escape(value) for value in values) + ")"
 
 
 def lock_accounts(residents: list[str]) -> dict:
@@ -351,7 +483,30 @@ def drift() -> list[dict]:
 		.where(account.name.isnull())
 		.run(as_dict=True)
 	)
-	return [row for row in rows + orphans if cint(row.balance) != cint(row.ledger)]
+	return [row for row in rows + orphans if cint(row.balance) != cint(row.ledger)] + totals_drift()
+
+
+def totals_drift() -> list[dict]:
+	"""Monthly totals that differ from their ledger rows, and rows no total counts: should be empty."""
+	merit = f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+	return frappe.db.sql(
+		f"""with ledger as (
+			select concat_ws('|', resident, date_format(posting_date, '%%Y-%%m'), coalesce(section, ''),
+				coalesce(grid, '')) as total, max(resident) as resident, sum(points) as net,
+				sum(if({merit}, points, 0)) as merit
+			from `tabPoints Transaction` where docstatus = 1 group by total
+		)
+		select coalesce(t.resident, l.resident) as resident, coalesce(t.name, l.total) as total,
+			coalesce(t.net_points, 0) as balance, coalesce(l.net, 0) as ledger
+		from `tab{TOTALS}` t left join ledger l on l.total = t.name
+		where l.total is null or t.net_points != l.net or t.merit_points != l.merit
+		union all
+		select l.resident, l.total, 0, l.net
+		from ledger l left join `tab{TOTALS}` t on t.name = l.total
+		where t.name is null""",
+		{"spending": SPENDING_SOURCE},
+		as_dict=True,
+	)
 
 
 def check_drift():
@@ -361,7 +516,8 @@ def check_drift():
 		frappe.log_error(
 			title=_("Points balances differ from the ledger"),
 			message="\n".join(
-				f"{row.resident}: balance {row.balance}, ledger {row.ledger}" for row in drifted
+				f"{row.resident} {row.get('total') or ''}: balance {row.balance}, ledger {row.ledger}"
+				for row in drifted
 			),
 		)
 	return drifted

@@ -89,6 +89,10 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("grid",),
 		"residents": ("resident",),
 	},
+	"Points Monthly Total": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+	},
 	"Volunteer Activity": {
 		"grids": ("community", "grid"),
 		"residents": (("attendees", "resident"),),

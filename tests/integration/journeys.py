@@ -192,6 +192,7 @@ class Cleanup:
 				for column in ACCOUNT_COLUMNS:
 					restore = restore.set(account[column], before[column])
 				restore.run()
+		ledger.rebuild_monthly_totals(list(self.accounts))
 		frappe.db.commit()
 
 

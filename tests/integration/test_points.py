@@ -450,6 +450,7 @@ def committed_redemptions(world):
 	):
 		table = frappe.qb.DocType(doctype)
 		frappe.qb.from_(table).delete().where(table[field] == resident.name).run()
+	ledger.rebuild_monthly_totals([resident.name])
 	frappe.delete_doc("Reward", offered.name, force=True)
 	frappe.db.commit()
 

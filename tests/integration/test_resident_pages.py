@@ -84,6 +84,7 @@ def committed_points(world):
 			for column in ACCOUNT_COLUMNS:
 				restore = restore.set(account[column], before[column])
 			restore.run()
+	ledger.rebuild_monthly_totals(list(accounts_before))
 	frappe.db.commit()
 
 

@@ -500,8 +500,8 @@ def test_the_scheduled_job_escalates_each_overdue_request_once(world, committed_
 	committed_requests.append(doc.name)
 	frappe.db.commit()
 	later = get_datetime(doc.creation) + timedelta(hours=5)
-	escalate_overdue_requests(now=later)
-	escalate_overdue_requests(now=later + timedelta(minutes=15))
+	escalate_overdue_requests(now=later, inline=True)
+	escalate_overdue_requests(now=later + timedelta(minutes=15), inline=True)
 	doc.reload()
 	assert [row.to_level for row in doc.escalations] == ["Community"]
 	assert (

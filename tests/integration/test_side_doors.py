@@ -88,6 +88,10 @@ FACTORIES = {
 		lambda world: _place(resident=world.residents["resident2"], points=1, kind="Earn", docstatus=1),
 	),
 	"Points Account": _points_account,
+	"Points Monthly Total": _record(
+		"Points Monthly Total",
+		lambda world: _place(resident=world.residents["resident2"], month="2001-01-01"),
+	),
 	"Volunteer Activity": _record("Volunteer Activity", lambda world: _place()),
 	"Reward Redemption": _record(
 		"Reward Redemption", lambda world: _place(resident=world.residents["resident2"])

@@ -6,7 +6,7 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import attachments, kpi, points, quick_report, scope, sla, work_calendar
+from community_governance import attachments, escalation, kpi, points, quick_report, scope, sla, work_calendar
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
@@ -523,71 +523,17 @@ class ServiceRequest(Document):
 	# --- escalation ------------------------------------------------------------------------------
 
 	def escalate(self, now) -> bool:
-		"""Move an overdue request up one level (grid → community → street), once per breach."""
-		kind = sla.breach(
-			self.workflow_state,
-			self.escalation_level,
-			self.get_datetime("response_due"),
-			self.get_datetime("resolution_due"),
-			now,
-		)
-		if not kind:
-			return False
-		to_level = sla.next_level(self.escalation_level)
-		owner = responsible_user(self.node_at(to_level))
-		missed = self.response_due if kind == sla.RESPONSE else self.resolution_due
-		self.append(
-			"escalations",
-			{
-				"escalated_on": now,
-				"breach": kind,
-				"missed_due": missed,
-				"from_level": self.escalation_level,
-				"to_level": to_level,
-				"new_owner": owner,
-			},
-		)
-		self.escalation_level, self.current_owner = to_level, owner
-		self.response_due, self.resolution_due = sla.renewed_deadlines(
-			kind,
-			now,
-			self.targets(),
-			self.get_datetime("response_due"),
-			self.get_datetime("resolution_due"),
-			work_calendar.working_time(),
-		)
-		self.flags.managed_update = True
-		self.flags.ignore_permissions = True
-		self.save()
-		if owner:
-			assign_to.add(
-				{
-					"assign_to": [owner],
-					"doctype": self.doctype,
-					"name": self.name,
-					"description": _("Escalated to you: {0}").format(self.subject),
-				},
-				ignore_permissions=True,
-			)
-		return True
-
-	def node_at(self, level: str) -> str:
-		community = self.community or frappe.db.get_value("Grid", self.grid, "parent_grid")
-		return {
-			"Grid": self.grid,
-			"Community": community,
-			"Street": frappe.db.get_value("Grid", community, "parent_grid"),
-		}[level]
+		"""Move this request up one level (grid → community → street) if it is overdue at ``now``,
+		once per breach, exactly as the scheduled job escalates many (see escalation.py)."""
+		escalated = escalation.escalate([self.name], now)
+		if escalated:
+			self.reload()
+		return bool(escalated)
 
 	# --- helpers ---------------------------------------------------------------------------------
 
 	def targets(self) -> sla.Targets:
-		settings = frappe.get_cached_doc("Community Governance Settings")
-		default = sla.Targets(flt(settings.default_response_hours), flt(settings.default_resolution_hours))
-		rows = (
-			frappe.get_cached_doc("Service Request Category", self.category).targets if self.category else []
-		)
-		return sla.targets_for(self.priority, [row.as_dict() for row in rows], default)
+		return escalation.request_targets(self.category, self.priority)
 
 	def get_datetime(self, fieldname):
 		value = self.get(fieldname)
@@ -614,3 +560,10 @@ def validate_attachment(file, method=None):
 			_("The photo is larger than {0} MB; please send a smaller one.").format(limit_mb),
 			title=_("Photo Too Large"),
 		)
+
+
+def on_doctype_update():
+	"""Reports count the requests filed in a period: their plan reads only that period's rows,
+	the whole site's or one community's."""
+	frappe.db.add_index("Service Request", ["creation"])
+	frappe.db.add_index("Service Request", ["community", "creation"])

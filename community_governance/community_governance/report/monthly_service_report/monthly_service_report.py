@@ -229,6 +229,7 @@ def get_message(month: date) -> str:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def download_pdf(month: str | None = None):
 	"""The month's report as a PDF in the user's language, to send to the level above."""
 	if not frappe.get_cached_doc("Report", "Monthly Service Report").is_permitted():

@@ -6,27 +6,30 @@ section, with each one's earnings by section and the activities they attended.
 
 Two aggregate ``frappe.get_list`` queries, whatever the number of residents: one ranks the residents,
 one breaks the top ones down. Both go through the permission layer, so each viewer ranks only the
-residents in their own scope.
+residents in their own scope. A period of whole months (the half-years always are) reads the
+monthly totals the ledger keeps; any other period reads the ledger rows, with the same figures.
 """
 
 from collections import defaultdict
 from datetime import date
 
 import frappe
-from community_governance.ledger import SECTION_FIELDS
+from community_governance.ledger import (
+	ACTIVITY_SOURCE,
+	MERIT_KINDS,
+	SECTION_FIELDS,
+	SPENDING_SOURCE,
+	TOTALS,
+	month_of,
+)
 from frappe import _
-from frappe.utils import cint, getdate
+from frappe.utils import cint, get_last_day, getdate
 
 DOCTYPE = "Points Transaction"
 TABLE = f"`tab{DOCTYPE}`"
+TOTALS_TABLE = f"`tab{TOTALS}`"
 FIRST_HALF, SECOND_HALF, CUSTOM = "First Half", "Second Half", "Custom"
 PERIODS = (FIRST_HALF, SECOND_HALF, CUSTOM)
-# Merit is what a resident earned: Redeem rows are spending, not merit, so they do not lower a rank.
-# Reversals do count: a cancelled activity or a corrected award takes its points back.
-MERIT_KINDS = ("Earn", "Adjustment", "Reversal")
-# A revoked redemption refunds its points with a Reversal row; that undoes spending, not merit.
-SPENDING_SOURCE = "Reward Redemption"
-ACTIVITY_SOURCE = "Volunteer Activity"
 PLACE_FIELDS = ("resident_name", "community", "grid")
 DEFAULT_TOP_N = 20
 # a leaderboard is for honours; the full list of balances is the Points Account list
@@ -100,6 +103,63 @@ def get_columns() -> list[dict]:
 
 
 def get_data(filters) -> list[dict]:
+	if covers_whole_months(filters):
+		return from_monthly_totals(filters)
+	return from_ledger_rows(filters)
+
+
+def covers_whole_months(filters) -> bool:
+	return filters.from_date.day == 1 and filters.to_date == get_last_day(filters.to_date)
+
+
+def from_monthly_totals(filters) -> list[dict]:
+	conditions = [
+		[TOTALS, "month", "between", [month_of(filters.from_date), month_of(filters.to_date)]],
+		[TOTALS, "merit_rows", ">", 0],  # a month of only spending ranks no one
+	]
+	for fieldname in ("section", "community", "grid"):
+		if filters.get(fieldname):
+			conditions.append([TOTALS, fieldname, "=", filters.get(fieldname)])
+	leaders = frappe.get_list(
+		TOTALS,
+		filters=conditions,
+		fields=["resident", f"sum({TOTALS_TABLE}.`merit_points`) as points"],
+		group_by=f"{TOTALS_TABLE}.`resident`",
+		order_by=f"sum({TOTALS_TABLE}.`merit_points`) desc, {TOTALS_TABLE}.`resident` asc",
+		limit_page_length=filters.top_n,
+	)
+	if not leaders:
+		return []
+	rows = frappe.get_list(
+		TOTALS,
+		filters=[*conditions, [TOTALS, "resident", "in", [row.resident for row in leaders]]],
+		fields=[
+			"resident",
+			"section",
+			"max(resident_name) as resident_name",
+			"max(community) as community",
+			"max(grid) as grid",
+			f"sum({TOTALS_TABLE}.`merit_points`) as points",
+			f"sum({TOTALS_TABLE}.`activities`) as activities",
+		],
+		group_by=f"{TOTALS_TABLE}.`resident`, {TOTALS_TABLE}.`section`",
+		order_by=None,
+		limit_page_length=0,
+	)
+	places = defaultdict(lambda: dict.fromkeys(PLACE_FIELDS))
+	by_section = defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0))
+	activities = defaultdict(int)
+	for row in rows:
+		place = places[row.resident]
+		for field in PLACE_FIELDS:
+			place[field] = max(place[field] or "", row[field] or "") or None
+		if row.section in SECTION_FIELDS:
+			by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
+		activities[row.resident] += cint(row.activities)
+	return leader_rows(leaders, places, by_section, activities)
+
+
+def from_ledger_rows(filters) -> list[dict]:
 	conditions = merit_filters(filters)
 	leaders = frappe.get_list(
 		DOCTYPE,
@@ -115,6 +175,10 @@ def get_data(filters) -> list[dict]:
 	if not leaders:
 		return []
 	places, by_section, activities = breakdown(conditions, [row.resident for row in leaders])
+	return leader_rows(leaders, places, by_section, activities)
+
+
+def leader_rows(leaders: list, places: dict, by_section: dict, activities: dict) -> list[dict]:
 	rows = []
 	for row in leaders:
 		rows.append(

@@ -8,6 +8,7 @@ never sees a ledger row outside their scope either.
 """
 
 import frappe
+from community_governance.ledger import TOTALS, month_of
 from frappe import _
 from frappe.utils import cint, getdate
 
@@ -79,17 +80,30 @@ def ledger_filters(filters, before_period: bool = False) -> list:
 
 
 def opening_balance(filters) -> int | None:
-	"""What the resident had before the period: only asked for when the period has a start."""
+	"""What the resident had before the period: only asked for when the period has a start. The
+	whole months before it come from the monthly totals the ledger keeps, the rest of its first
+	month from the rows."""
 	if not filters.from_date:
 		return None
-	total = frappe.get_list(
+	first_of_month = month_of(filters.from_date)
+	months = frappe.get_list(
+		TOTALS,
+		filters=[[TOTALS, "resident", "=", filters.resident], [TOTALS, "month", "<", first_of_month]],
+		fields=[f"sum(`tab{TOTALS}`.`net_points`) as points"],
+		order_by=None,
+		limit_page_length=0,
+	)
+	days = frappe.get_list(
 		DOCTYPE,
-		filters=ledger_filters(filters, before_period=True),
+		filters=[
+			*ledger_filters(filters, before_period=True),
+			[DOCTYPE, "posting_date", ">=", first_of_month],
+		],
 		fields=[f"sum({TABLE}.`points`) as points"],
 		order_by=None,
 		limit_page_length=0,
 	)
-	return cint(total[0].points) if total else 0
+	return sum(cint(total[0].points) if total else 0 for total in (months, days))
 
 
 def get_data(filters, opening: int | None) -> list[dict]:
