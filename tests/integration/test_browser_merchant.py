@@ -64,6 +64,7 @@ def counter_setup(world, server):
 			frappe.db.rollback()
 			transaction = frappe.qb.DocType("Points Transaction")
 			frappe.qb.from_(transaction).delete().where(transaction.source_name == redemption.name).run()
+			ledger.rebuild_monthly_totals()  # the rows went behind the ledger's back
 			frappe.db.set_value("Caring Merchant", shop, "merchant_name", shop_name)
 			frappe.db.commit()
 

@@ -88,6 +88,7 @@ def joined(world):
 				"Resident", resident, "user"
 			):
 				frappe.db.delete("Points Account", {"resident": resident})
+				frappe.db.delete("Points Monthly Total", {"resident": resident})
 				frappe.db.delete("Resident", {"name": resident})
 		for user in users:
 			for doctype in ("Has Role", "User Email", "Block Module", "DefaultValue"):

@@ -59,6 +59,7 @@ def committed(world):
 		for column, value in balance.items():
 			restore = restore.set(account[column], value)
 		restore.run()
+	ledger.rebuild_monthly_totals()  # the rows went behind the ledger's back
 	frappe.db.commit()
 
 

@@ -161,6 +161,7 @@ def rider(world, server, street):
 	for table, column in (("File", "owner"), ("Has Role", "parent"), ("User", "name")):
 		doctype = frappe.qb.DocType(table)
 		frappe.qb.from_(doctype).delete().where(doctype[column] == user).run()
+	ledger.rebuild_monthly_totals()  # the rows went behind the ledger's back
 	frappe.db.commit()
 
 
