@@ -14,12 +14,12 @@ Residents act on their own receipt only (read, confirm), never on the notice.
 from pypika.terms import ValueWrapper
 
 import frappe
-from community_governance import personal_data, scope
+from community_governance import personal_data, scope, sms
 from community_governance.care import CARE_TAGS
 from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Concat, Count
+from frappe.query_builder.functions import Coalesce, Concat, Count
 from frappe.utils import get_datetime, now_datetime
 
 NOTICE = "Community Notice"
@@ -152,7 +152,7 @@ def deliver(notice) -> int:
 	count = frappe.db.count(RECEIPT, {"notice": notice.name})
 	notice.db_set({"delivered_on": now_datetime(), "recipients": count}, update_modified=False)
 	notify_desk_users(notice)
-	if sms_configured() and count:
+	if sms.configured() and count:
 		frappe.enqueue(
 			SMS_JOB,
 			queue="long",
@@ -244,13 +244,9 @@ def sms_job_id(notice: str) -> str:
 	return f"community-notice-sms::{notice}"
 
 
-def sms_configured() -> bool:
-	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
-
-
 def send_sms_of(notice: str) -> list[str]:
 	"""Background job: the notice's title by SMS to every recipient with a phone number."""
-	if not sms_configured():
+	if not sms.configured():
 		return []
 	doc = frappe.get_doc(NOTICE, notice)
 	receipt = frappe.qb.DocType(RECEIPT)
@@ -268,27 +264,8 @@ def send_sms_of(notice: str) -> list[str]:
 		return []
 	language = frappe.db.get_default("lang") or "zh"
 	text = _("Community notice: {0}. Read it on the resident pages.", lang=language).format(doc.title)
-	send_texts(phones, text[:SMS_LENGTH])
+	sms.send(phones, text[:SMS_LENGTH])
 	return phones
-
-
-def send_texts(phones: list[str], text: str) -> None:
-	"""Frappe's own ``send_sms``. It records what it sent in ERPNext's SMS Log, and on a site without
-	ERPNext that record is what fails, after the texts went out: such a site sends through the same
-	Frappe gateway calls and skips only the log."""
-	from frappe.core.doctype.sms_settings import sms_settings
-
-	if frappe.db.exists("DocType", "SMS Log"):
-		sms_settings.send_sms(phones, text, success_msg=False)
-		return
-	settings = frappe.get_doc("SMS Settings")
-	headers = sms_settings.get_headers(settings)
-	use_json = headers.get("Content-Type") == "application/json"
-	params = {settings.message_parameter: text}
-	params.update({row.parameter: row.value for row in settings.parameters if not row.header})
-	for number in sms_settings.validate_receiver_nos(phones):
-		params[settings.receiver_parameter] = number
-		sms_settings.send_request(settings.sms_gateway_url, params, headers, settings.use_post, use_json)
 
 
 # --- residents -----------------------------------------------------------------------------------
@@ -465,6 +442,32 @@ def unread_by_building(notice, user: str | None = None) -> dict:
 		entry["pending"] = entry["recipients"] - entry["done"]
 		listed.append(entry)
 	return _unread_summary(notice, listed)
+
+
+def to_confirm_for_captain(user: str | None = None) -> list[dict]:
+	"""The live notices asking for confirmation that residents of the captain's buildings have not
+	all confirmed, each with its unread doors (the captain's page; care groups stay with workers)."""
+	buildings = list(scope.get_scope(user).captain_buildings)
+	if not buildings:
+		return []
+	receipt, notice = frappe.qb.DocType(RECEIPT), frappe.qb.DocType(NOTICE)
+	names = (
+		frappe.qb.from_(receipt)
+		.join(notice)
+		.on(receipt.notice == notice.name)
+		.select(notice.name)
+		.distinct()
+		.where(
+			receipt.building.isin(buildings)
+			& receipt.confirmed_on.isnull()
+			& (notice.requires_confirmation == 1)
+			& (Coalesce(notice.care_group, "") == "")
+			& live_condition(notice)
+		)
+		.orderby(notice.name, order=frappe.qb.desc)
+		.run(pluck=True)
+	)
+	return [unread_by_building(frappe.get_doc(NOTICE, name), user) for name in names]
 
 
 def _unread_summary(notice, buildings: list[dict]) -> dict:

@@ -395,6 +395,52 @@ def test_queue_cards_count_only_the_workers_scope(server, people, done):
 		assert bool(in_grid_1_1) == (key == "gw11")
 
 
+@pytest.fixture
+def awaiting_registration():
+	"""A registration for a building of Grid 1-1, waiting for its verifier; committed for the server."""
+	name = "RR-CARD-TEST"
+	frappe.get_doc(
+		{
+			"doctype": "Resident Registration",
+			"name": name,
+			"full_name": "Card Test",
+			"mobile": "13700000123",
+			"building": "TG11-1",
+			"grid": "TG11",
+			"room": "101",
+			"status": "Awaiting Verification",
+		}
+	).db_insert()
+	frappe.db.commit()
+	yield name
+	frappe.db.rollback()
+	frappe.db.delete("Resident Registration", {"name": name})
+	frappe.db.commit()
+
+
+def test_the_registrations_card_counts_only_the_verifiers_buildings(server, people, awaiting_registration):
+	card = frappe.get_doc("Number Card", "Registrations to Verify")
+	counts = {}
+	for key in ("gw11", "gw21", "cw1", "cw2"):
+		response = session(server, people, key).post(
+			"/api/method/frappe.desk.doctype.number_card.number_card.get_result",
+			doc=card.as_json(),
+			filters=card.filters_json,
+		)
+		assert response.status_code == 200, response.text[:300]
+		as_user(people.users[key])
+		expected = frappe.get_list(
+			"Resident Registration", {"status": "Awaiting Verification"}, pluck="name", limit_page_length=0
+		)
+		as_user("Administrator")
+		counts[key] = response.json()["message"]
+		assert counts[key] == len(expected), key
+		assert (awaiting_registration in expected) == (key in ("gw11", "cw1")), key
+	for workspace in ("Grid Work", "Community Work"):
+		cards = [row.number_card_name for row in frappe.get_doc("Workspace", workspace).number_cards]
+		assert "Registrations to Verify" in cards, workspace
+
+
 def test_a_worker_sees_their_own_subtree_in_the_grid_tree(server, people):
 	def tree(key, parent="All Grids", is_root=1):
 		as_user(people.users[key])

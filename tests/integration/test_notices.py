@@ -249,6 +249,31 @@ def test_the_unread_list_shows_the_doors_that_have_not_confirmed(world, clients)
 	assert clients("captain1").get(API + "unread_by_building", notice="CN-0000-00000").status_code == 404
 
 
+def test_the_captains_page_lists_the_doors_that_have_not_confirmed(world, clients, pages):
+	title = f"Lift inspection {uuid.uuid4().hex[:6]}"
+	notice = posted(clients("captain1"), title=title, buildings=("TG11-1",), requires_confirmation=1)
+	assert clients("resident1").post(API + "confirm_read", notice=notice["name"]).status_code == 200
+	not_asking = posted(clients("captain1"), buildings=("TG11-1",))  # asks for no confirmation
+
+	page = pages("captain1", "/me/captain")
+	assert page.status_code == 200
+	section = page.text[page.text.index('id="captain-notices"') :]
+	assert title in section and not_asking["title"] not in section
+	block = section[section.index(title) :]
+	block = block.split('class="resident-card captain-notice"')[0]  # this notice's card alone
+	pending = active_residents("TG11-1") - {world.residents["resident1"]}
+	names = {frappe.db.get_value("Resident", name, "full_name") for name in pending}
+	assert names and all(name in block for name in names)
+	assert frappe.db.get_value("Resident", world.residents["resident1"], "full_name") not in block
+	# once every household has confirmed, the notice leaves the captain's page
+	for resident in pending:
+		frappe.db.set_value(
+			RECEIPT, {"notice": notice["name"], "resident": resident}, "confirmed_on", now_datetime()
+		)
+	frappe.db.commit()
+	assert title not in pages("captain1", "/me/captain").text
+
+
 def test_a_community_workers_list_is_limited_to_their_buildings_of_a_street_notice(clients):
 	notice = posted(clients("soa"), audience="Street", buildings=[], requires_confirmation=1)
 	report = clients("cw2").get(API + "unread_by_building", notice=notice["name"]).json()["message"]

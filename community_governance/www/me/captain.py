@@ -4,7 +4,7 @@ rejection, and what is overdue or was escalated above them. Light on purpose: no
 
 import frappe
 import frappe.sessions
-from community_governance import captains, dispatch
+from community_governance import captains, dispatch, notices
 from community_governance.community_governance.doctype.service_request.service_request import HANDLER_ROLES
 from community_governance.resident_pages import require_login, script_messages, set_page
 from frappe import _
@@ -56,9 +56,8 @@ def get_context(context):
 	context.default_category = frappe.db.get_single_value(
 		"Community Governance Settings", "default_patrol_category"
 	)
-	# notices that need confirming, and the households that have not read them: filled in by the
-	# notices feature (a list of dicts); the page shows the section only when there are some
-	context.notices_to_confirm = []
+	# notices that need confirming, and the doors of the households that have not confirmed them
+	context.notices_to_confirm = notices.to_confirm_for_captain()
 	context.script_messages = script_messages(*SCRIPT_MESSAGES)
 	# the buttons POST with the session's CSRF token (see rewards.py)
 	frappe.sessions.get_csrf_token()
