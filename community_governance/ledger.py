@@ -46,6 +46,20 @@ class DuplicateAward(frappe.ValidationError):
 	pass
 
 
+def whole_points(value) -> int:
+	"""The value as an int, or a clear error when it is not a whole number (every form that takes
+	points or quantities)."""
+	try:
+		number = float(value or 0)
+	except (TypeError, ValueError):
+		number = None
+	if number is None or number != int(number):
+		frappe.throw(
+			_("Points are whole numbers; {0} is not.").format(frappe.bold(value)), title=_("Invalid Points")
+		)
+	return int(number)
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 
@@ -410,6 +424,30 @@ def _new_names(count: int) -> list[str]:
 	from frappe.model.naming import make_autoname
 
 	return [make_autoname("PT-.YYYY.-.#######", "Points Transaction") for _ in range(count)]
+
+
+# --- what a closed request pays its volunteer -------------------------------------------------------
+
+VOLUNTEER_ROLE = "Volunteer"
+
+
+def award_for_closed_request(request) -> None:
+	"""A volunteer who resolved ``request`` to the resident's satisfaction earns the category's points
+	in the category's section. Paid once: the ledger refuses a second award for the same request."""
+	if (
+		request.points_awarded
+		or not request.handler
+		or VOLUNTEER_ROLE not in frappe.get_roles(request.handler)
+	):
+		return
+	volunteer = frappe.db.get_value("Resident", {"user": request.handler}, "name")
+	section, points = frappe.db.get_value(
+		"Service Request Category", request.category, ["points_section", "volunteer_points"]
+	)
+	if not volunteer or not points:
+		return
+	post(volunteer, points, "Earn", section=section, source=request, remark=request.subject)
+	request.db_set("points_awarded", 1, update_modified=False)
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ submitted row is never edited, cancelled or deleted: mistakes are corrected by a
 
 import frappe
 from community_governance import ledger
-from community_governance.utils.points import whole_points
+from community_governance.ledger import whole_points
 from frappe import _
 from frappe.model.document import Document
 

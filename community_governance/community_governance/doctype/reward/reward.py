@@ -3,7 +3,7 @@
 
 import frappe
 from community_governance import attachments
-from community_governance.utils.points import whole_points
+from community_governance.ledger import whole_points
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate

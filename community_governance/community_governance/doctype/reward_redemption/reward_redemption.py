@@ -7,7 +7,7 @@ revoking an approved redemption refunds the points and returns the stock."""
 
 import frappe
 from community_governance import ledger, merchants, scope
-from community_governance.utils.points import whole_points
+from community_governance.ledger import whole_points
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime

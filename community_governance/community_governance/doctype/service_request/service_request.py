@@ -6,7 +6,7 @@
 step needs, stamps its time and keeps the fields that only the app may write."""
 
 import frappe
-from community_governance import attachments, escalation, kpi, points, quick_report, scope, sla, work_calendar
+from community_governance import attachments, escalation, kpi, ledger, quick_report, scope, sla, work_calendar
 from community_governance.utils.text import plain_text
 from frappe import _
 from frappe.desk.form import assign_to
@@ -494,7 +494,7 @@ class ServiceRequest(Document):
 	def on_update(self):
 		self.sync_assignment()
 		if self.is_moving_to("Closed") and self.satisfied:
-			points.award_for_closed_request(self)
+			ledger.award_for_closed_request(self)
 		if self.is_moving_to("Resolved"):
 			quick_report.confirm(self)  # resolved: the report was real
 

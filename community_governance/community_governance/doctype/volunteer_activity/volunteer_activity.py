@@ -6,8 +6,8 @@ which pays every attendee in one go; cancelling it reverses the payments."""
 
 import frappe
 from community_governance import ledger
+from community_governance.ledger import whole_points
 from community_governance.places import validate_community_and_grid
-from community_governance.utils.points import whole_points
 from frappe import _
 from frappe.model.document import Document
 
