@@ -146,17 +146,30 @@ def from_monthly_totals(filters) -> list[dict]:
 		order_by=None,
 		limit_page_length=0,
 	)
-	places = defaultdict(lambda: dict.fromkeys(PLACE_FIELDS))
-	by_section = defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0))
-	activities = defaultdict(int)
+	places, by_section, activities = breakdown_sums()
 	for row in rows:
-		place = places[row.resident]
-		for field in PLACE_FIELDS:
-			place[field] = max(place[field] or "", row[field] or "") or None
-		if row.section in SECTION_FIELDS:
-			by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
+		add_to_breakdown(places, by_section, row)
 		activities[row.resident] += cint(row.activities)
 	return leader_rows(leaders, places, by_section, activities)
+
+
+def breakdown_sums() -> tuple[dict, dict, dict]:
+	"""Empty per-resident places, points per section and activities, filled row by row."""
+	return (
+		defaultdict(lambda: dict.fromkeys(PLACE_FIELDS)),
+		defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0)),
+		defaultdict(int),
+	)
+
+
+def add_to_breakdown(places: dict, by_section: dict, row) -> None:
+	# a resident's rows carry the place they lived in when each was posted; one who moved within
+	# the period is shown in one of them
+	place = places[row.resident]
+	for field in PLACE_FIELDS:
+		place[field] = max(place[field] or "", row[field] or "") or None
+	if row.section in SECTION_FIELDS:
+		by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
 
 
 def from_ledger_rows(filters) -> list[dict]:
@@ -227,17 +240,9 @@ def breakdown(conditions: list, residents: list[str]) -> tuple[dict, dict, dict]
 		order_by=None,
 		limit_page_length=0,
 	)
-	places = defaultdict(lambda: dict.fromkeys(PLACE_FIELDS))
-	by_section = defaultdict(lambda: dict.fromkeys(SECTION_FIELDS.values(), 0))
-	activities = defaultdict(int)
+	places, by_section, activities = breakdown_sums()
 	for row in rows:
-		# a resident's rows carry the place they lived in when each was posted; one who moved
-		# within the period is shown in one of them
-		place = places[row.resident]
-		for field in PLACE_FIELDS:
-			place[field] = max(place[field] or "", row[field] or "") or None
-		if row.section in SECTION_FIELDS:
-			by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
+		add_to_breakdown(places, by_section, row)
 		if row.source_doctype == ACTIVITY_SOURCE:
 			# an activity pays each attendee once and its cancellation reverses that once (the
 			# database holds one row per activity, resident and kind), so a cancelled activity
