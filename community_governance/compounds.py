@@ -151,12 +151,14 @@ def compounds_of(buildings: list[str], other_than: str | None = None) -> dict[st
 
 
 def residents_by_name(names: list[str]) -> dict[str, frappe._dict]:
+	"""Residents' names, homes and logins in one query, however many rows name them (a committee,
+	an evaluation's scorecards)."""
 	if not names:
 		return {}
 	resident = frappe.qb.DocType("Resident")
 	rows = (
 		frappe.qb.from_(resident)
-		.select(resident.name, resident.full_name, resident.building, resident.user)
+		.select(resident.name, resident.full_name, resident.household, resident.building, resident.user)
 		.where(resident.name.isin(names))
 		.run(as_dict=True)
 	)

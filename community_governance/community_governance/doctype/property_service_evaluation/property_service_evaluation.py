@@ -131,7 +131,7 @@ class PropertyServiceEvaluation(Document):
 
 	def validate_scores(self):
 		buildings = {row.building for row in self.buildings}
-		residents = residents_by_name([row.resident for row in self.scores])
+		residents = compounds.residents_by_name([row.resident for row in self.scores])
 		seen = set()
 		for row in self.scores:
 			resident = residents[row.resident]
@@ -239,17 +239,3 @@ class PropertyServiceEvaluation(Document):
 				ignore_permissions=True,
 			)
 		return request.name
-
-
-def residents_by_name(names: list[str]) -> dict[str, frappe._dict]:
-	"""The scorers' names, households and buildings in one query, however many scorecards there are."""
-	if not names:
-		return {}
-	resident = frappe.qb.DocType("Resident")
-	rows = (
-		frappe.qb.from_(resident)
-		.select(resident.name, resident.full_name, resident.household, resident.building)
-		.where(resident.name.isin(names))
-		.run(as_dict=True)
-	)
-	return {row.name: row for row in rows}
