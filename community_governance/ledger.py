@@ -525,23 +525,25 @@ def drift() -> list[dict]:
 
 
 def totals_drift() -> list[dict]:
-	"""Monthly totals that differ from their ledger rows, and rows no total counts: should be empty."""
-	merit = f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+	"""Monthly totals that differ from their ledger rows, totals no row adds up to, and rows no total
+	counts: should be empty. One pass over each table, grouped by the total's key (its name)."""
+	merit = f"kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s"
 	return frappe.db.sql(
-		f"""with ledger as (
+		f"""select total, max(resident) as resident, sum(total_net) as balance, sum(row_net) as ledger
+		from (
+			select name as total, resident, net_points as total_net, merit_points as total_merit,
+				1 as is_total, 0 as row_net, 0 as row_merit, 0 as is_row
+			from `tab{TOTALS}`
+			union all
 			select concat_ws('|', resident, date_format(posting_date, '%%Y-%%m'), coalesce(section, ''),
-				coalesce(grid, '')) as total, max(resident) as resident, sum(points) as net,
-				sum(if({merit}, points, 0)) as merit
-			from `tabPoints Transaction` where docstatus = 1 group by total
-		)
-		select coalesce(t.resident, l.resident) as resident, coalesce(t.name, l.total) as total,
-			coalesce(t.net_points, 0) as balance, coalesce(l.net, 0) as ledger
-		from `tab{TOTALS}` t left join ledger l on l.total = t.name
-		where l.total is null or t.net_points != l.net or t.merit_points != l.merit
-		union all
-		select l.resident, l.total, 0, l.net
-		from ledger l left join `tab{TOTALS}` t on t.name = l.total
-		where t.name is null""",
+					coalesce(grid, '')),
+				resident, 0, 0, 0, points, if({merit}, points, 0), 1
+			from `tabPoints Transaction`
+			where docstatus = 1
+		) keyed
+		group by total
+		having sum(is_total) != 1 or sum(is_row) = 0
+			or sum(total_net) != sum(row_net) or sum(total_merit) != sum(row_merit)""",
 		{"spending": SPENDING_SOURCE},
 		as_dict=True,
 	)

@@ -59,7 +59,9 @@ def test_a_new_resident_joins_from_the_qr_link_is_approved_and_logs_in_by_mobile
 		captain = Screen(browser, server.url, "join-captain", phone=True)
 		try:
 			captain.open("login-page", "/login", "#login_email")
-			journeys.log_in(captain, world.users["captain1"], world.password, ".number-widget-box")
+			journeys.log_in(
+				captain, world.users["captain1"], world.password, "[data-building]"
+			)  # their phone page
 			captain.open(
 				"registration",
 				f"/app/resident-registration/{name}",

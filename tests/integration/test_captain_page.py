@@ -439,6 +439,11 @@ def test_the_registrations_card_counts_only_the_verifiers_buildings(server, peop
 	for workspace in ("Grid Work", "Community Work"):
 		cards = [row.number_card_name for row in frappe.get_doc("Workspace", workspace).number_cards]
 		assert "Registrations to Verify" in cards, workspace
+	# the building's captain finds it on their phone page, with the way to the desk form
+	page = session(server, people, "captain1").get("/me/captain")
+	assert f"/app/resident-registration/{awaiting_registration}" in page.text
+	other = session(server, people, "captain2").get("/me/captain")
+	assert awaiting_registration not in other.text
 
 
 def test_a_worker_sees_their_own_subtree_in_the_grid_tree(server, people):

@@ -4,7 +4,7 @@ rejection, and what is overdue or was escalated above them. Light on purpose: no
 
 import frappe
 import frappe.sessions
-from community_governance import captains, dispatch, notices
+from community_governance import captains, dispatch, notices, registration
 from community_governance.community_governance.doctype.service_request.service_request import HANDLER_ROLES
 from community_governance.resident_pages import require_login, script_messages, set_page
 from frappe import _
@@ -58,6 +58,13 @@ def get_context(context):
 	)
 	# notices that need confirming, and the doors of the households that have not confirmed them
 	context.notices_to_confirm = notices.to_confirm_for_captain()
+	# people who registered for one of their buildings, waiting to be matched and approved in the desk
+	context.registrations = frappe.get_list(
+		registration.REGISTRATION,
+		filters={"status": registration.PENDING},
+		fields=["name", "full_name", "building", "unit", "room"],
+		order_by="creation asc",
+	)
 	context.script_messages = script_messages(*SCRIPT_MESSAGES)
 	# the buttons POST with the session's CSRF token (see rewards.py)
 	frappe.sessions.get_csrf_token()
