@@ -377,6 +377,37 @@ def test_the_rider_redeems_a_reward_like_a_resident(world, rider, street, gw11):
 # --- bad input -------------------------------------------------------------------------------
 
 
+def test_a_rider_is_a_dispatch_candidate_of_their_grid_and_handles_what_they_are_given(
+	world, server, rider, street
+):
+	resident = server.session(world.users["resident1"], world.password)
+	filed = resident.post(
+		"/api/resource/Service Request", category=street.category, description="Bulky rubbish by the gate"
+	)
+	assert filed.status_code == 200, filed.text[:500]
+	name = filed.json()["data"]["name"]
+	api = "/api/method/community_governance.api.service_request."
+	captain = server.session(world.users["captain1"], world.password)
+	listed = captain.get(api + "dispatch_candidates", name=name)
+	assert listed.status_code == 200, listed.text[:500]
+	people = {row["user"]: row for row in listed.json()["message"]}
+	assert rider.user in people and "Contributor" in people[rider.user]["role"], people.get(rider.user)
+	assert captain.post(api + "dispatch", name=name, assignee=rider.user).status_code == 200
+	assert rider.session.post(api + "accept", name=name).status_code == 200
+	assert (
+		rider.session.post(api + "resolve", name=name, note="Carried it to the collection point").status_code
+		== 200
+	)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Service Request", name, ["workflow_state", "handler"]) == (
+		"Resolved",
+		rider.user,
+	)
+	# a grid worker of another grid does not list them
+	other = server.session(world.users["gw21"], world.password)
+	assert other.get(api + "dispatch_candidates", name=name).status_code == 403
+
+
 def test_a_quick_report_without_a_photo_is_refused(rider, street):
 	response = file_report(rider.session, street.category, **near(B1_POSITION))
 	assert response.status_code == 417, response.text
