@@ -348,13 +348,14 @@ def test_only_the_grids_workers_confirm_a_report(world, server, rider, street):
 	assert rider.session.post(MARK_VALID, request=name).status_code == 403
 
 
-def test_the_rider_redeems_a_reward_like_a_resident(world, rider, street, gw11):
+def test_the_rider_redeems_a_reward_at_a_caring_merchants_counter(world, server, rider, street, gw11):
 	frappe.db.rollback()
 	reward = frappe.get_doc(
 		{
 			"doctype": "Reward",
 			"reward_name": f"Bike repair {street.marker}",
 			"reward_type": "Service",
+			"merchant": world.merchants["merchant1"],
 			"points_cost": REPORTING_POINTS,
 			"stock": 3,
 		}
@@ -371,6 +372,19 @@ def test_the_rider_redeems_a_reward_like_a_resident(world, rider, street, gw11):
 	)
 	assert approved.status_code == 200, approved.text
 	assert committed_balance(rider.resident) == before - REPORTING_POINTS
+	assert ledger_sum(rider.resident) == committed_balance(rider.resident)
+	# the merchant's counter honours the rider's code, once
+	frappe.db.rollback()
+	code = frappe.db.get_value("Reward Redemption", asked.json()["message"]["name"], "redemption_code")
+	counter = server.session(world.users["merchant1"], world.password)
+	honoured = counter.post(f"{API}.merchants.honour_code", code=code)
+	assert honoured.status_code == 200, honoured.text[:500]
+	assert counter.post(f"{API}.merchants.honour_code", code=code).status_code == 417
+	frappe.db.rollback()
+	assert (
+		frappe.db.get_value("Reward Redemption", asked.json()["message"]["name"], "workflow_state")
+		== "Fulfilled"
+	)
 	assert ledger_sum(rider.resident) == committed_balance(rider.resident)
 
 
