@@ -428,16 +428,18 @@ def _new_names(count: int) -> list[str]:
 
 # --- what a closed request pays its volunteer -------------------------------------------------------
 
-VOLUNTEER_ROLE = "Volunteer"
+# the handlers who earn points for their work: volunteers, and contributors who do not live here
+EARNING_HANDLER_ROLES = frozenset({"Volunteer", "Contributor"})
 
 
 def award_for_closed_request(request) -> None:
-	"""A volunteer who resolved ``request`` to the resident's satisfaction earns the category's points
-	in the category's section. Paid once: the ledger refuses a second award for the same request."""
+	"""A volunteer or contributor who resolved ``request`` to the resident's satisfaction earns the
+	category's points in the category's section. Paid once: the ledger refuses a second award for the
+	same request."""
 	if (
 		request.points_awarded
 		or not request.handler
-		or VOLUNTEER_ROLE not in frappe.get_roles(request.handler)
+		or not EARNING_HANDLER_ROLES & set(frappe.get_roles(request.handler))
 	):
 		return
 	volunteer = frappe.db.get_value("Resident", {"user": request.handler}, "name")

@@ -348,13 +348,14 @@ def test_only_the_grids_workers_confirm_a_report(world, server, rider, street):
 	assert rider.session.post(MARK_VALID, request=name).status_code == 403
 
 
-def test_the_rider_redeems_a_reward_like_a_resident(world, rider, street, gw11):
+def test_the_rider_redeems_a_reward_at_a_caring_merchants_counter(world, server, rider, street, gw11):
 	frappe.db.rollback()
 	reward = frappe.get_doc(
 		{
 			"doctype": "Reward",
 			"reward_name": f"Bike repair {street.marker}",
 			"reward_type": "Service",
+			"merchant": world.merchants["merchant1"],
 			"points_cost": REPORTING_POINTS,
 			"stock": 3,
 		}
@@ -372,9 +373,53 @@ def test_the_rider_redeems_a_reward_like_a_resident(world, rider, street, gw11):
 	assert approved.status_code == 200, approved.text
 	assert committed_balance(rider.resident) == before - REPORTING_POINTS
 	assert ledger_sum(rider.resident) == committed_balance(rider.resident)
+	# the merchant's counter honours the rider's code, once
+	frappe.db.rollback()
+	code = frappe.db.get_value("Reward Redemption", asked.json()["message"]["name"], "redemption_code")
+	counter = server.session(world.users["merchant1"], world.password)
+	honoured = counter.post(f"{API}.merchants.honour_code", code=code)
+	assert honoured.status_code == 200, honoured.text[:500]
+	assert counter.post(f"{API}.merchants.honour_code", code=code).status_code == 417
+	frappe.db.rollback()
+	assert (
+		frappe.db.get_value("Reward Redemption", asked.json()["message"]["name"], "workflow_state")
+		== "Fulfilled"
+	)
+	assert ledger_sum(rider.resident) == committed_balance(rider.resident)
 
 
 # --- bad input -------------------------------------------------------------------------------
+
+
+def test_a_rider_is_a_dispatch_candidate_of_their_grid_and_handles_what_they_are_given(
+	world, server, rider, street
+):
+	resident = server.session(world.users["resident1"], world.password)
+	filed = resident.post(
+		"/api/resource/Service Request", category=street.category, description="Bulky rubbish by the gate"
+	)
+	assert filed.status_code == 200, filed.text[:500]
+	name = filed.json()["data"]["name"]
+	api = "/api/method/community_governance.api.service_request."
+	captain = server.session(world.users["captain1"], world.password)
+	listed = captain.get(api + "dispatch_candidates", name=name)
+	assert listed.status_code == 200, listed.text[:500]
+	people = {row["user"]: row for row in listed.json()["message"]}
+	assert rider.user in people and "Contributor" in people[rider.user]["role"], people.get(rider.user)
+	assert captain.post(api + "dispatch", name=name, assignee=rider.user).status_code == 200
+	assert rider.session.post(api + "accept", name=name).status_code == 200
+	assert (
+		rider.session.post(api + "resolve", name=name, note="Carried it to the collection point").status_code
+		== 200
+	)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Service Request", name, ["workflow_state", "handler"]) == (
+		"Resolved",
+		rider.user,
+	)
+	# a grid worker of another grid does not list them
+	other = server.session(world.users["gw21"], world.password)
+	assert other.get(api + "dispatch_candidates", name=name).status_code == 403
 
 
 def test_a_quick_report_without_a_photo_is_refused(rider, street):

@@ -78,7 +78,7 @@ TEXT_FIELDS = (
 	"follow_up_note",
 )
 # who may take on a dispatched request
-HANDLER_ROLES = ("Community Worker", "Grid Worker", "Volunteer")
+HANDLER_ROLES = ("Community Worker", "Grid Worker", "Volunteer", "Contributor")
 
 
 class ServiceRequest(Document):
