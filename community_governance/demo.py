@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import frappe
+from community_governance import accounts
 
 PASSWORD = "Demo-pass-2026"
 DOMAIN = "demo.street"
@@ -701,7 +702,7 @@ def ensure_party_node(node: PlannedPartyNode, residents: dict, created: Counter)
 def ensure_user(user: PlannedUser, created: Counter):
 	if frappe.db.exists("User", user.email):
 		return
-	frappe.get_doc(
+	doc = frappe.get_doc(
 		{
 			"doctype": "User",
 			"email": user.email,
@@ -712,7 +713,8 @@ def ensure_user(user: PlannedUser, created: Counter):
 			"new_password": PASSWORD,
 			"roles": [{"role": role} for role in user.roles],
 		}
-	).insert()
+	)
+	accounts.insert_verified_user(doc)
 	created["User"] += 1
 
 

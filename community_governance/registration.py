@@ -14,7 +14,7 @@ import secrets
 
 import frappe
 from community_governance import personal_data, scope, sms
-from community_governance.accounts import grant_role
+from community_governance.accounts import grant_role, insert_verified_user
 from community_governance.utils.phone import is_mobile, normalize_phone
 from community_governance.utils.text import plain_text
 from frappe import _
@@ -366,9 +366,8 @@ def create_user(registration) -> str:
 			"language": registration.language or None,
 		}
 	)
-	user.flags.ignore_permissions = True
 	user.flags.no_welcome_mail = True
-	user.insert()
+	insert_verified_user(user)
 	password = get_decrypted_password(REGISTRATION, registration.name, "password", raise_exception=False)
 	if password:
 		update_password(user.name, password)

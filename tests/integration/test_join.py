@@ -542,3 +542,35 @@ def test_two_registrations_of_one_number_at_once_make_one(gunicorn_server, world
 	]
 	frappe.db.rollback()
 	assert frappe.db.count(registration.REGISTRATION, {"mobile": mobile}) == 1
+
+
+def test_verified_users_are_not_refused_by_frappes_sign_up_throttle(site):
+	"""Frappe refuses new Users beyond ``throttle_user_limit`` an hour; a street's residents join by
+	the hundred, each approved by a verifier, so the app's own user creation is exempt."""
+	from community_governance import accounts
+
+	def new_user(key):
+		return frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": f"throttle-{key}@phone.invalid",
+				"first_name": key,
+				"send_welcome_email": 0,
+			}
+		)
+
+	accounts.insert_verified_user(new_user("first"))  # at least one user made in the last hour
+	conf = frappe.local.conf
+	before = conf.get("throttle_user_limit")
+	conf["throttle_user_limit"] = 0
+	try:
+		with pytest.raises(frappe.ValidationError, match="Throttled"):
+			new_user("plain").insert(ignore_permissions=True)
+		accounts.insert_verified_user(new_user("verified"))
+		assert frappe.db.exists("User", "throttle-verified@phone.invalid")
+		assert conf["throttle_user_limit"] == 0  # the site's own limit is back for everyone else
+	finally:
+		if before is None:
+			conf.pop("throttle_user_limit", None)
+		else:
+			conf["throttle_user_limit"] = before

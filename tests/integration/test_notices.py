@@ -454,6 +454,26 @@ def test_a_private_attachment_is_read_by_the_audience_only(world, clients, pages
 	assert file.file_name in pages("resident1", "/me/notices", notice=notice["name"]).text
 
 
+def test_an_attachment_must_be_a_file_the_author_may_use(world, clients):
+	"""The attachment field takes the site's own files only: not another's private file, not a made-up
+	address (checked like every Attach field of the app, see attachments.py)."""
+	frappe.set_user("Administrator")
+	private = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"minutes-{uuid.uuid4().hex[:6]}.txt",
+			"content": b"committee minutes",
+			"is_private": 1,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	for forged in (private.file_url, "/files/no-such-file.pdf", '/files/x.pdf"><script>alert(1)</script>'):
+		response = post_notice(clients("captain1"), attachment=forged)
+		assert response.status_code == 417, (forged, response.text[:500])
+	frappe.db.rollback()
+	assert not frappe.db.exists(NOTICE, {"attachment": private.file_url})
+
+
 # --- many at once --------------------------------------------------------------------------------
 
 

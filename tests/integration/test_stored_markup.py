@@ -249,6 +249,7 @@ ATTACH_FIELDS = {
 	("Patrol Finding", "photo"),
 	("Building Captain", "photo"),
 	("Reward", "image"),
+	("Community Notice", "attachment"),  # test_notices: a private attachment, and a forged one
 }
 
 

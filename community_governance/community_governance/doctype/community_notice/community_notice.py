@@ -6,7 +6,7 @@
 reaches are the rules of ``community_governance.notices``."""
 
 import frappe
-from community_governance import notices
+from community_governance import attachments, notices
 from community_governance.utils.text import plain_text, rich_text
 from frappe import _
 from frappe.model.document import Document
@@ -49,6 +49,7 @@ class CommunityNotice(Document):
 		self.set_buildings()
 		self.validate_audience_in_scope()
 		self.validate_care_group()
+		self.validate_attachment()
 
 	def sanitise_text(self):
 		self.title = " ".join(plain_text(self.title or "").split())
@@ -57,6 +58,10 @@ class CommunityNotice(Document):
 		self.body = rich_text(self.body)
 		if not plain_text(self.body):
 			frappe.throw(_("Write what the notice says."), title=_("Body Missing"))
+
+	def validate_attachment(self):
+		"""The attachment must be a file of this site the author may use (see attachments.py)."""
+		attachments.check_attachments(self)
 
 	def validate_times(self):
 		if self.expires_on and get_datetime(self.expires_on) <= get_datetime(self.publish_on):
