@@ -1,17 +1,13 @@
-"""A demo street to try the app on: ``bench --site <site> execute community_governance.demo.make_demo``.
+"""The demo street's registry: communities, grids, buildings with their units, residents, captains,
+compounds, the party organisation and one login per role.
 
 The street is planned first, as plain data drawn from seeded random generators, then created record
 by record through the documents' own controllers. A record that already exists is left untouched, so
 a second run changes nothing. The small scale is a part of the full one (the first community, the
 first two buildings of its first two grids, the first households of each unit), so the two scales
-can share a site: running the full scale after the small one only adds what is missing.
-
-    bench --site dev.localhost execute community_governance.demo.make_demo
-    bench --site dev.localhost execute community_governance.demo.make_demo --kwargs "{'scale': 'small'}"
-"""
+can share a site: running the full scale after the small one only adds what is missing."""
 
 import random
-import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +16,9 @@ import frappe
 from community_governance import accounts
 
 PASSWORD = "Demo-pass-2026"
+# the street's people live in Shanghai time and read Chinese, whatever the site's defaults are
+TIME_ZONE = "Asia/Shanghai"
+LANGUAGE = "zh"
 DOMAIN = "demo.street"
 SEED = "community-governance-demo"
 REFERENCE_YEAR = 2026
@@ -222,23 +221,6 @@ class Plan:
 	def residents(self):
 		for building in self.buildings:
 			yield from building.residents
-
-
-# --- entry point ---------------------------------------------------------------------------------
-
-
-def make_demo(scale: str = "full"):
-	"""Build the demo street at the given scale ("full" or "small"), creating only what is missing."""
-	started = time.monotonic()
-	plan = plan_demo(scale)
-	previous_user = frappe.session.user
-	frappe.set_user("Administrator")
-	try:
-		with user_creation_allowance(len(plan.users)):
-			created = create_demo(plan)
-	finally:
-		frappe.set_user(previous_user)
-	print_summary(plan, created, time.monotonic() - started)
 
 
 # --- the plan: pure data, the same on every run ---------------------------------------------------
@@ -707,7 +689,8 @@ def ensure_user(user: PlannedUser, created: Counter):
 			"doctype": "User",
 			"email": user.email,
 			"first_name": user.full_name,
-			"language": "zh",
+			"language": LANGUAGE,
+			"time_zone": TIME_ZONE,
 			"user_type": "Website User" if WEBSITE_ROLES.issuperset(user.roles) else "System User",
 			"send_welcome_email": 0,
 			"new_password": PASSWORD,
@@ -842,18 +825,3 @@ def demo_counts() -> dict[str, int]:
 		"Compound": frappe.db.count("Compound", {"community": inside}),
 		"Party Organisation": frappe.db.count("Party Organisation", {"community": inside}),
 	}
-
-
-def print_summary(plan: Plan, created: Counter, seconds: float):
-	print(f"Demo street {STREET_NAME} ({STREET_CODE}), scale {plan.scale}: done in {seconds:.1f} s")
-	made = ", ".join(f"{doctype} {count}" for doctype, count in sorted(created.items())) or "nothing"
-	print(f"  created now: {made}")
-	counts = ", ".join(f"{kind} {count}" for kind, count in demo_counts().items())
-	print(f"  on the site: {counts}")
-	print(f"Logins (password {PASSWORD}):")
-	logins = {}
-	for user in plan.users.values():
-		logins.setdefault(user.kind, []).append(user.email)
-	for kind, emails in logins.items():
-		shown = ", ".join(emails[:3]) + (f" ... ({len(emails)} in all)" if len(emails) > 3 else "")
-		print(f"  {kind:<20} {shown}")
