@@ -7,7 +7,7 @@ one moment through the app's own controllers and APIs (file a request, dispatch 
 The events of every chapter are lived in time order on a frozen clock that moves forward, as the
 user of each event, with a commit at the end of each day. A story that is already on the site is
 not planned again, so a second run changes nothing; a story whose event fails is rolled back to
-before that event, left where it stopped, and reported.
+before that event, left where it stopped, and reported (its ``Demo Story`` says why).
 """
 
 import datetime
@@ -180,9 +180,11 @@ def live_events(life: Life, queue: list, stories: dict):
 				if error:
 					broken.add(event.story)
 					life.failures.append((chapter, event.story, error))
-				elif event.story not in begun:
+				if event.story not in begun:
 					begun.add(event.story)
-					remember(story, chapter, event.at)
+					remember(story, chapter, event.at, error)
+				elif error:
+					frappe.db.set_value("Demo Story", event.story, "failure", error, update_modified=False)
 			frappe.db.commit()
 	finally:
 		frappe.flags.mute_emails, frappe.flags.mute_messages = previous_flags
@@ -203,8 +205,9 @@ def live_event(event: Event) -> str | None:
 	return None
 
 
-def remember(story: Story, chapter: str, at: datetime.datetime):
-	"""Note the story as lived, with the record it is about, in its first event's transaction."""
+def remember(story: Story, chapter: str, at: datetime.datetime, failure: str | None = None):
+	"""Note the story as lived, with the record it is about, in its first event's transaction; a
+	story that failed is noted too, with why, so that it is reported and not lived again."""
 	doctype, name = story.state.get("record") or (None, None)
 	now = frappe.utils.now()
 	frappe.get_doc(
@@ -216,6 +219,7 @@ def remember(story: Story, chapter: str, at: datetime.datetime):
 			"lived_at": at,
 			"reference_doctype": doctype,
 			"reference_name": name,
+			"failure": failure,
 			"owner": "Administrator",
 			"modified_by": "Administrator",
 			"creation": now,

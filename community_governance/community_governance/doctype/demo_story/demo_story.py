@@ -17,6 +17,7 @@ class DemoStory(Document):
 		from frappe.types import DF
 
 		chapter: DF.Data | None
+		failure: DF.SmallText | None
 		lived_at: DF.Datetime | None
 		reference_doctype: DF.Link | None
 		reference_name: DF.DynamicLink | None
