@@ -24,6 +24,10 @@ class Clock:
 
 	def move_to(self, moment: datetime.datetime):
 		"""Move forward to ``moment``; never back, so a later save never looks older than the one before."""
+		# never stop on a whole second: a timestamp without microseconds reads back from MariaDB as
+		# "14:30:00" against Frappe's "14:30:00.000000", and the next save of the record is refused as
+		# changed by someone else (TimestampMismatchError)
+		moment = moment.replace(microsecond=moment.microsecond or 1)
 		if moment <= self.now:
 			return
 		self._frozen.move_to(to_utc(moment))
