@@ -1,5 +1,7 @@
-"""The demo street: the small scale is built as planned, a second run changes nothing, and its staff
-see only their part of the street.
+"""The demo street: the small scale is built as planned and lives its month without a failed story,
+a second run changes nothing, its ledger equals its balances, every request is in a state the
+workflow can reach, every record sits inside the scope rules, and the street admin finds rows in
+every script report and a figure on every number card.
 
 make_demo commits, so the demo stays on the test site; the full scale may be there too, since the
 small scale is a part of it."""
@@ -9,13 +11,19 @@ from collections import Counter
 import pytest
 
 import frappe
-from community_governance import demo
+from community_governance import demo, ledger, scope
+from frappe.desk.doctype.number_card.number_card import get_result as number_card_result
+from frappe.desk.query_report import run as run_report
 from frappe.permissions import AUTOMATIC_ROLES
+from frappe.utils import add_days, add_months, flt, getdate
 from frappe.utils.password import check_password
 from tests.integration.conftest import as_user
 
 DEMO_USERS = ("like", f"%@{demo.DOMAIN}")
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
+DEMO_COMMUNITY_WORKER = f"community-1@{demo.DOMAIN}"
+# a case is its team's alone, whatever the place (mediation confidentiality)
+CONFIDENTIAL = {"Mediation Case"}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +33,7 @@ def small_plan():
 
 @pytest.fixture(scope="module")
 def small_demo(site, small_plan):
-	demo.make_demo(scale="small")
+	demo.build_demo(scale="small")
 	return small_plan
 
 
@@ -196,6 +204,138 @@ def test_staff_see_only_their_part_of_the_street(small_demo, world, user, node):
 	assert {building.name for building in small_demo.buildings if building.grid.startswith(node)} <= visible
 	assert set(world.buildings.values()) & everywhere
 	assert not set(world.buildings.values()) & visible
+
+
+def test_the_month_was_lived_without_a_failed_story(small_demo):
+	assert frappe.db.count("Demo Story") > 0
+	failed = frappe.get_all("Demo Story", filters={"failure": ("is", "set")}, fields=["name", "failure"])
+	assert not failed, "\n".join(f"{row.name}: {row.failure}" for row in failed)
+
+
+def test_the_demo_ledger_equals_its_balances(small_demo):
+	residents = set(frappe.get_all("Resident", filters={"building": INSIDE}, pluck="name"))
+	assert frappe.db.count("Points Transaction", {"resident": ("in", residents), "docstatus": 1}) > 0
+	assert [row for row in ledger.drift() if row.resident in residents] == []
+
+
+def test_every_request_is_in_a_state_its_workflow_can_reach(small_demo):
+	for doctype in frappe.get_all("Workflow", filters={"is_active": 1}, pluck="document_type"):
+		if frappe.get_meta(doctype).module != "Community Governance":
+			continue
+		workflow = frappe.get_doc(
+			"Workflow", frappe.db.get_value("Workflow", {"document_type": doctype, "is_active": 1})
+		)
+		reachable = _reachable_states(workflow)
+		docstatus = {state.state: int(state.doc_status) for state in workflow.states}
+		field = workflow.workflow_state_field
+		rows = frappe.get_all(doctype, fields=["name", field, "docstatus"])
+		unreachable = [(row.name, row[field]) for row in rows if row[field] not in reachable]
+		assert not unreachable, f"{doctype}: {unreachable[:5]}"
+		wrong = [(row.name, row[field]) for row in rows if docstatus[row[field]] != row.docstatus]
+		assert not wrong, f"{doctype} with a docstatus its state does not have: {wrong[:5]}"
+	states = set(frappe.get_all("Service Request", filters={"building": INSIDE}, pluck="workflow_state"))
+	assert {"Open", "Dispatched", "Accepted", "Resolved", "Closed"} <= states
+
+
+def test_no_demo_record_is_outside_the_scope_rules(small_demo, world):
+	"""Every governed record the demo's stories made sits in the demo street, where the demo's
+	community worker may see it and the test world's people of another street may not."""
+	stories = frappe.get_all(
+		"Demo Story",
+		filters={"reference_doctype": ("in", list(scope.RULES)), "reference_name": ("is", "set")},
+		fields=["name", "reference_doctype", "reference_name"],
+	)
+	assert {story.reference_doctype for story in stories} >= {"Service Request", "Patrol Log"}
+	outsiders = [world.users[key] for key in ("cw1", "gw11", "captain1", "resident1")]
+	for story in stories:
+		doc = frappe.get_doc(story.reference_doctype, story.reference_name)
+		if doc.meta.has_field("community"):
+			assert (doc.community or "").startswith(f"{demo.STREET_CODE}-"), story.name
+		for user in outsiders:
+			assert not frappe.has_permission(doc.doctype, "read", doc, user=user), (story.name, user)
+		if doc.doctype not in CONFIDENTIAL:
+			assert frappe.has_permission(doc.doctype, "read", doc, user=DEMO_COMMUNITY_WORKER), story.name
+
+
+def test_the_street_admin_finds_rows_in_every_script_report(small_demo):
+	reports = set(
+		frappe.get_all(
+			"Report", filters={"module": "Community Governance", "report_type": "Script Report"}, pluck="name"
+		)
+	)
+	defaults = _report_defaults()
+	assert reports == set(defaults), "every script report has its default filters here"
+	as_user(demo.ADMIN)
+	empty = [
+		report
+		for report, filters in defaults.items()
+		if not run_report(report, filters=filters, user=demo.ADMIN)["result"]
+	]
+	assert not empty, f"reports without rows for the street admin: {empty}"
+
+
+def test_every_number_card_shows_a_figure_to_the_street_admin(small_demo):
+	as_user(demo.ADMIN)
+	zero = []
+	for name in frappe.get_all("Number Card", filters={"module": "Community Governance"}, pluck="name"):
+		card = frappe.get_doc("Number Card", name)
+		if not flt(number_card_result(card, card.filters_json)):
+			zero.append(name)
+	assert not zero, f"number cards at zero for the street admin: {zero}"
+
+
+def _reachable_states(workflow) -> set[str]:
+	"""The states a document can be in: the first state and every one a transition leads to from there."""
+	reachable = {workflow.states[0].state}
+	frontier = list(reachable)
+	while frontier:
+		state = frontier.pop()
+		for transition in workflow.transitions:
+			if transition.state == state and transition.next_state not in reachable:
+				reachable.add(transition.next_state)
+				frontier.append(transition.next_state)
+	return reachable
+
+
+def _report_defaults() -> dict[str, dict]:
+	"""Each script report's filters as its form fills them in by default (the period), plus what a
+	report cannot run without (whose statement, which party organisation)."""
+	today = getdate()
+	year_start, month_start = today.replace(month=1, day=1), today.replace(day=1)
+	year_to_date = {"from_date": year_start, "to_date": today}
+	busiest = frappe.get_all(
+		"Points Account",
+		filters={"community": INSIDE},
+		order_by="balance desc",
+		limit=1,
+		pluck="name",
+	)
+	branch = frappe.get_all(
+		"Party Organisation", filters={"community": INSIDE, "level": "Grid Branch"}, limit=1, pluck="name"
+	)
+	return {
+		"Captain Allowance": {"year": today.year, "month": str(today.month)},
+		"Captain Performance": {"year": today.year, "period": "H1" if today.month <= 6 else "H2"},
+		"Care Visits": year_to_date,
+		"Deliberation Register": year_to_date,
+		"Grid Overview": {},
+		"Mediation Summary": {**year_to_date, "group_by": "community"},
+		"Merchant Settlement": year_to_date,
+		"Monthly Service Report": {"month": month_start},
+		"Overdue Service Requests": {},
+		"Partner Contribution": {**year_to_date, "group_by": "partner_unit"},
+		"Party Branch Activity": {"party_organisation": branch[0] if branch else None, **year_to_date},
+		"Patrol Coverage": {"from_date": add_days(today, -6), "to_date": today},
+		"Personal Data Access": {"from_date": add_months(today, -1), "to_date": today},
+		"Points Leaderboard": {
+			"period": "First Half" if today.month <= 6 else "Second Half",
+			"year": today.year,
+		},
+		"Points Statement": {"resident": busiest[0] if busiest else None},
+		"Property Service Scores": {"from_date": add_months(today, -12), "to_date": today},
+		"Service Request KPI": {"from_date": month_start, "to_date": today, "group_by": "community"},
+		"Volunteer Team Totals": year_to_date,
+	}
 
 
 def _captain_key(building):
