@@ -11,6 +11,7 @@ from tests.integration import journeys
 from tests.integration.browser import Screen
 from tests.integration.journeys import WORKSPACE_LOADED, number_of, settle_charts, zh
 from tests.integration.test_browser_journeys import browser  # noqa: F401 (a fixture)
+from tests.integration.test_demo import build_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.http]
 TABLE_SHOWN = "() => document.querySelector('.dt-row')"
@@ -19,8 +20,7 @@ COMMUNITY = demo.street.COMMUNITY_NAMES[0]
 
 @pytest.fixture(scope="module")
 def demo_street(site, server):
-	demo.build_demo(scale="small")
-	frappe.db.commit()  # the server's connection must see the street
+	build_small_demo()  # commits: the server's connection must see the street
 	with journeys.desk_ready():
 		yield
 
