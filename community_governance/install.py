@@ -36,6 +36,7 @@ SETTINGS_DEFAULTS = {
 	"redemption_code_valid_days": 30,
 	"counter_lookups_per_hour": 60,
 }
+WORKING_DAY_FIELDS = ("work_day_start", "work_day_end")
 
 
 # Staff register grids, buildings and residents in bulk with Frappe's own Data Import.
@@ -43,6 +44,7 @@ DATA_IMPORT_ROLES = ("Street Office Admin", "Community Worker")
 
 
 def after_install():
+	store_working_day()
 	after_migrate()
 	hide_error_tracebacks()
 	allow_login_by_mobile_number()
@@ -97,11 +99,23 @@ def ensure_unique_key(doctype: str, constraint: str, columns: tuple):
 		frappe.db.sql_ddl(f"alter table `tab{doctype}` add unique `{constraint}` ({column_list})")
 
 
+def store_working_day():
+	"""Before the app's install hook, Frappe saves every new Single once with its defaults, but fills
+	each Time field with the current time whatever its default: replace that install moment with the
+	documented working day."""
+	frappe.db.set_single_value(
+		"Community Governance Settings", {field: SETTINGS_DEFAULTS[field] for field in WORKING_DAY_FIELDS}
+	)
+
+
 def set_settings_defaults():
-	"""Store the documented defaults once, so reports and controllers read real values."""
-	settings = frappe.get_single("Community Governance Settings")
-	missing = {key: value for key, value in SETTINGS_DEFAULTS.items() if settings.get(key) is None}
+	"""Store the documented defaults once, so reports and controllers read real values. What is stored
+	is read from the database, not from a loaded document (a loaded Single shows the current time in
+	a Time field that was never stored)."""
+	stored = frappe.db.get_singles_dict("Community Governance Settings")
+	missing = {key: value for key, value in SETTINGS_DEFAULTS.items() if stored.get(key) is None}
 	if missing:
+		settings = frappe.get_single("Community Governance Settings")
 		settings.update(missing)
 		settings.flags.ignore_permissions = True
 		settings.save()

@@ -6,8 +6,11 @@ from datetime import datetime, time, timedelta
 import pytest
 
 import frappe
+from community_governance import install
+from frappe import installer
 from community_governance.api import service_request as api
-from frappe.utils import add_days, get_datetime, getdate, today
+from community_governance.patches import working_day_defaults
+from frappe.utils import add_days, get_datetime, get_time, getdate, today
 from tests.integration.test_service_requests import file_request, run_as
 
 SETTINGS = "Community Governance Settings"
@@ -107,3 +110,34 @@ def test_erpnext_holiday_list_is_used_when_named(world, working_hours):
 	doc = file_request(world)
 	tomorrow = datetime.combine(getdate(add_days(today(), 1)), time(0))
 	assert get_datetime(doc.response_due) == tomorrow + timedelta(hours=4)
+
+
+def test_a_fresh_site_stores_the_documented_working_day(world):
+	"""Frappe saves a new Single with the current time in its Time fields before the app's install
+	hook: the install must store 09:00 to 18:00, not the install moment twice."""
+	frappe.db.delete("Singles", {"doctype": SETTINGS})
+	installer.init_singles()
+	frappe.clear_document_cache(SETTINGS, SETTINGS)
+	try:
+		install.store_working_day()
+		install.set_settings_defaults()
+		stored = frappe.db.get_singles_dict(SETTINGS)
+		assert (get_time(stored.work_day_start), get_time(stored.work_day_end)) == (time(9), time(18))
+	finally:
+		frappe.db.rollback()
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def test_the_patch_gives_a_site_holding_the_install_moment_its_working_day(world):
+	frappe.db.set_single_value(SETTINGS, {"work_day_start": "17:55:34", "work_day_end": "17:55:34"})
+	try:
+		working_day_defaults.execute()
+		stored = frappe.db.get_singles_dict(SETTINGS)
+		assert (get_time(stored.work_day_start), get_time(stored.work_day_end)) == (time(9), time(18))
+		frappe.db.set_single_value(SETTINGS, {"work_day_start": "08:30:00", "work_day_end": "17:30:00"})
+		working_day_defaults.execute()
+		stored = frappe.db.get_singles_dict(SETTINGS)
+		assert (get_time(stored.work_day_start), get_time(stored.work_day_end)) == (time(8, 30), time(17, 30))
+	finally:
+		frappe.db.rollback()
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
