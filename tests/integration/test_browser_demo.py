@@ -5,7 +5,6 @@ phone. With CG_README_SCREENSHOTS set these are the README's demo screenshots
 
 import pytest
 
-import frappe
 from community_governance import demo
 from tests.integration import journeys
 from tests.integration.browser import Screen

@@ -7,9 +7,9 @@ import pytest
 
 import frappe
 from community_governance import install
-from frappe import installer
 from community_governance.api import service_request as api
 from community_governance.patches import working_day_defaults
+from frappe import installer
 from frappe.utils import add_days, get_datetime, get_time, getdate, today
 from tests.integration.test_service_requests import file_request, run_as
 
