@@ -570,7 +570,12 @@ def admin_journey(browser, server, world, data) -> Screen:
 	assert card_number(screen, "Points Issued") == expected["points"]
 
 	titles = " ".join(page.locator(".dashboard-widget-box .widget-title").all_inner_texts())
-	for chart in ("Open Requests by Community", "Points Issued per Month", "Top Volunteers"):
+	for chart in (
+		"Open Requests by Community",
+		"Service Requests per Month",
+		"Points Issued per Month",
+		"Top Volunteers",
+	):
 		assert zh(chart) in titles, chart
 	by_community = page.locator(".dashboard-widget-box", has_text=zh("Open Requests by Community"))
 	assert {"TC1", "TC2"} <= texts_of(by_community.locator("svg text"))
