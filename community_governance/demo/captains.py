@@ -103,7 +103,10 @@ NOTICE_DAYS_ON = 21
 
 # --- registrations --------------------------------------------------------------------------------
 
-REGISTRATIONS_PER_MONTH = {"full": (0, 1, 1, 2), "small": (3,)}  # a community's
+REGISTRATIONS_PER_MONTH = {
+	"full": (0, 1, 1),
+	"small": (3,),
+}  # a community's; approving one costs a second (a new User)
 REJECTED_SHARE = 0.25
 # a verifier decides a registration on their next round, after checking it against the register
 DECISION_DAYS = (2, 5)
