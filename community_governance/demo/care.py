@@ -11,6 +11,7 @@ import frappe
 from community_governance import care as care_rules
 from community_governance.api import care as api
 from community_governance.api import service_request as requests_api
+from community_governance.care import visits as care_visits
 from community_governance.demo import catalogue, street
 from community_governance.demo.life import Chapter, Life, Story
 
@@ -49,6 +50,7 @@ class CareChapter(Chapter):
 		for building, resident in care_residents(life):
 			key = (building.name, *resident.key)
 			yield from resident_stories(life, building, resident, switch, key in late)
+		yield reminder_story(life)
 
 	def count(self, life: Life) -> dict[str, int]:
 		inside = ("like", f"{street.STREET_CODE}-%")
@@ -56,6 +58,13 @@ class CareChapter(Chapter):
 			PLAN: frappe.db.count(PLAN, {"community": inside}),
 			VISIT: frappe.db.count(VISIT, {"community": inside}),
 		}
+
+
+def reminder_story(life: Life) -> Story:
+	"""Today's run of the daily reminder (a scheduled job, so Administrator's): the plans whose
+	visit is late are flagged and their visitors told."""
+	story = Story(f"care/reminder/{life.end.date().isoformat()}")
+	return story.then(life.end, "Administrator", care_visits.remind_overdue_visits)
 
 
 def care_residents(life: Life):

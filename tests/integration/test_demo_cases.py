@@ -18,7 +18,8 @@ def build_small_demo() -> street_life.Life:
 	"""Built as an administrator would, outside test mode, leaving the settings the rest of the
 	suite reads as they were."""
 	kept = {
-		field: frappe.db.get_single_value(SETTINGS, field) for field in ("sla_clock", "rectification_category")
+		field: frappe.db.get_single_value(SETTINGS, field)
+		for field in ("sla_clock", "rectification_category")
 	}
 	in_test, frappe.flags.in_test = frappe.flags.in_test, False
 	try:
@@ -129,9 +130,9 @@ def test_owners_score_their_property_company(lived):
 		pluck="service_request",
 	)
 	assert rectifications, "a low score opened a rectification"
-	assert set(frappe.get_all("Service Request", filters={"name": ("in", rectifications)}, pluck="handler")) <= {
-		row.company_contact for row in closed
-	}
+	assert set(
+		frappe.get_all("Service Request", filters={"name": ("in", rectifications)}, pluck="handler")
+	) <= {row.company_contact for row in closed}
 
 
 # --- care ----------------------------------------------------------------------------------------
@@ -161,6 +162,7 @@ def test_every_care_tagged_core_resident_has_a_plan_and_visits(lived, plan):
 	assert sum(row.visit_count for row in plans) >= len(plans) - 2
 	assert {row.frequency for row in plans} >= {"Monthly", "Fortnightly"}
 	assert any(row.next_due_date <= frappe.utils.getdate() for row in plans), "a visit is due"
+	assert any(row.is_overdue for row in plans), "today's reminder flagged the late plans"
 	assert demo.VOLUNTEER in {row.visitor for row in plans}
 
 
@@ -180,16 +182,16 @@ def test_partners_are_registered_and_serve_the_community(lived):
 		"Reporting Member", filters={"community": INSIDE}, fields=["name", "partner_unit", "user"]
 	)
 	assert members and all(member.partner_unit for member in members)
-	handlers = {unit.contact_user for unit in units if unit.contact_user} | {m.user for m in members if m.user}
+	handlers = {unit.contact_user for unit in units if unit.contact_user} | {
+		m.user for m in members if m.user
+	}
 	served = frappe.get_all(
 		"Service Request",
 		filters={"building": INSIDE, "handler": ("in", list(handlers)), "channel": "Phone"},
 		pluck="workflow_state",
 	)
 	assert "Resolved" in served
-	assert all(
-		"Volunteer" in frappe.get_roles(user.email) for user in demo_partners.partner_logins(lived)
-	)
+	assert all("Volunteer" in frappe.get_roles(user.email) for user in demo_partners.partner_logins(lived))
 
 
 # --- the whole ------------------------------------------------------------------------------------
