@@ -31,8 +31,10 @@ class UnitKind:
 	offers: tuple
 	details: str
 	contact_login: bool
-	# the jobs of the members who report to the community from it
+	# the jobs of the members who report to the community from it, and whether they log in (the
+	# health centre's family doctor takes home visits)
 	members: tuple = ()
+	member_login: bool = False
 
 
 UNIT_KINDS = (
@@ -44,6 +46,7 @@ UNIT_KINDS = (
 		"为辖区高龄、独居老人提供上门健康体检和慢病随访",
 		True,
 		("家庭医生",),
+		member_login=True,
 	),
 	UnitKind(
 		"school",
@@ -126,15 +129,14 @@ def property_email(company_index: int) -> str:
 
 
 def partner_logins(life: Life) -> list[street.PlannedUser]:
-	"""The partners' contacts and members who log in: volunteers once their unit or membership is
-	registered (the app grants the role then)."""
+	"""The partners' contacts and members who log in, as volunteers (who may take requests)."""
 	users = []
 	for community in communities(life):
 		for kind in UNIT_KINDS:
 			if kind.contact_login:
 				email = contact_email(community, kind)
 				users.append(street.PlannedUser(email, person_name(email), ("Volunteer",), "Partner Contact"))
-			if kind.members:
+			if kind.member_login:
 				email = member_email(community, kind)
 				users.append(
 					street.PlannedUser(email, person_name(email), ("Volunteer",), "Reporting Member")
@@ -273,7 +275,7 @@ def unit_story(life: Life, community, kind: UnitKind, worker: str, day: datetime
 					"doctype": MEMBER,
 					"member_name": person_name(email),
 					"phone": phone(email),
-					"user": email,
+					"user": email if kind.member_login else None,
 					"community": community.code,
 					"partner_unit": name,
 					"employer": f"{name}（{job}）",

@@ -8,6 +8,7 @@ import frappe
 from community_governance import care, demo, ledger
 from community_governance.demo import life as street_life
 from community_governance.demo import partners as demo_partners
+from tests.integration.conftest import as_user
 
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
 CHAPTERS = ("mediation", "deliberation", "care", "partners")
@@ -92,6 +93,15 @@ def test_a_case_file_stays_with_its_team(lived, plan):
 			assert allowed == (user in team or user == case.owner), (case.name, user)
 			outsiders += not allowed
 	assert outsiders, "some mediator sits on no team of some case"
+
+	# the street's mediator, logged in, reads and lists the cases of their teams and no other
+	as_user(demo.MEDIATOR)
+	theirs = {case.name for case in found if demo.MEDIATOR in case.team_users.split()}
+	assert theirs and len(theirs) < len(found)
+	for case in found:
+		assert frappe.has_permission("Mediation Case", "read", case.name) == (case.name in theirs)
+	listed = set(frappe.get_list("Mediation Case", filters={"community": INSIDE}, pluck="name"))
+	assert listed == theirs
 
 
 # --- deliberation --------------------------------------------------------------------------------
