@@ -21,9 +21,9 @@ MEETING = "Deliberation Meeting"
 EVALUATION = "Property Service Evaluation"
 MATTERS_PER_COMMUNITY = {"full": 3, "small": 3}
 # the compounds whose owners score their company: two in the first community, one in the others;
-# each evaluates one month a quarter (four a year), the small month the latest of each
+# each evaluates one month a quarter over the last three quarters, the small month the latest
 EVALUATED_COMPOUNDS = {1: 2}
-EVALUATED_QUARTERS = {"full": 4, "small": 1}
+EVALUATED_QUARTERS = {"full": 3, "small": 1}
 # what rectification requests are filed under when the site has not chosen yet
 RECTIFICATION_CATEGORY = "环境卫生"
 MEETING_PLACE = "社区党群服务中心议事厅"
@@ -168,7 +168,7 @@ def matter_story(life: Life, community, building, topic: Topic, day: datetime.da
 	supporters = [r.user for r in people[1:]]
 	electorate = voters(building)
 	needed = math.ceil(len(electorate) * 0.5)
-	turnout = max(needed, math.ceil(len(electorate) * rng.uniform(0.55, 0.75)))
+	turnout = max(needed, math.ceil(len(electorate) * rng.uniform(0.5, 0.65)))
 	ballots = [
 		(voter, vote_choice(rng, topic)) for voter in rng.sample(electorate, min(turnout, len(electorate)))
 	]

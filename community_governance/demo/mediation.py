@@ -123,7 +123,9 @@ def community_cases(life: Life, community: street.PlannedGrid):
 	community_no = int(community.code.rsplit("-", 1)[1])
 	for slot in range(count):
 		rng = life.rng("mediation", community.code, slot)
-		day = life.first_day + datetime.timedelta(days=int((slot + rng.random() * 0.5) * life.days / count))
+		day = life.first_day + datetime.timedelta(
+			days=int((slot + 0.4 + rng.random() * 0.5) * life.days / count)
+		)
 		building = rng.choice(buildings)
 		arc = ARCS[(slot + (community_no - 1) * count) % len(ARCS)]
 		yield plan_case(life, community, building, day, arc, rng)

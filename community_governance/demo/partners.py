@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import frappe
+from community_governance import compounds
 from community_governance.api import service_request as requests_api
 from community_governance.demo import catalogue, street
 from community_governance.demo.life import Chapter, Life, Story
@@ -19,8 +20,8 @@ from community_governance.demo.life import Chapter, Life, Story
 UNIT = "Partner Unit"
 MEMBER = "Reporting Member"
 PARTNER_SINCE = "2024-01-01"
-# home visits by partners in a community: one every two months, two in the small month
-SERVICES = {"full": 6, "small": 2}
+# home visits by partners in a community: one a quarter, two in the small month
+SERVICES = {"full": 4, "small": 2}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ UNIT_KINDS = (
 		"Social Organisation",
 		("offers_services", "offers_professional_help"),
 		"承接为老服务和青少年关爱项目，派驻社工",
-		True,
+		False,
 	),
 	UnitKind(
 		"bank",
@@ -195,9 +196,24 @@ def ensure_property_companies(life: Life):
 			"Compound", {"community": compound.community, "compound_name": compound.compound_name}
 		)
 		if name and not frappe.db.get_value("Compound", name, "property_company"):
-			doc = frappe.get_doc("Compound", name)
-			doc.property_company = compound.company_name
-			doc.save()
+			name_company(name, compound.company_name)
+
+
+def name_company(compound: str, unit: str):
+	"""The compound names its company's partner unit, which gives it its contact (the compound's own
+	rule), written alone: a whole Compound save checks every building and committee member again,
+	sixty times at the full scale."""
+	doc = frappe.get_doc("Compound", compound)
+	doc.property_company = unit
+	compounds.set_company(doc)
+	frappe.db.set_value(
+		"Compound",
+		compound,
+		{
+			field: doc.get(field)
+			for field in ("property_company", "company_name", "company_contact", "contact_phone")
+		},
+	)
 
 
 def phone(seed: str) -> str:
