@@ -23,7 +23,7 @@ QUARTER = 88
 # a visitor who has fallen behind has not been for this many days
 LATE_DAYS = 21
 CONDITIONS = (("Good", 0.55), ("Fair", 0.3), ("Poor", 0.12), ("Critical", 0.03))
-NEED_CHANCE = 0.04
+NEED_CHANCE = 0.03
 NEEDS = (
 	"需要陪同去医院复诊",
 	"家中水龙头漏水，需要上门维修",
@@ -99,7 +99,7 @@ def resident_stories(life: Life, building, resident, switch: datetime.date, late
 	grid_worker = life.grid_workers[building.grid]
 	visitor = visitor_of(life, building, rng)
 	# the plans are drawn up over the first months of the life
-	start = life.first_day + datetime.timedelta(days=rng.randint(0, min(180, life.days // 3)))
+	start = life.first_day + datetime.timedelta(days=rng.randint(0, min(180, life.days // 2)))
 	quarterly = start < switch
 	# residents in special care are visited every fortnight once visits step up, the others monthly
 	final = "Fortnightly" if resident.tags.get("special_care") else "Monthly"

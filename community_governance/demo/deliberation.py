@@ -384,7 +384,7 @@ def evaluation_story(life: Life, compound: street.PlannedCompound, period: datet
 		return act
 
 	story.then(life.at(opened, 9.5), worker, open_period)
-	for index, user in enumerate(compound_logins(life, compound)[:3]):
+	for index, user in enumerate(compound_logins(life, compound)[:2]):
 		story.then(life.at(opened + datetime.timedelta(days=1 + index), 20), user, score(user))
 	story.then(life.at(closes, 10), worker, close)
 	if contact:
