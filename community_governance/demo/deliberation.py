@@ -19,7 +19,8 @@ from community_governance.demo.life import Chapter, Life, Story
 MATTER = "Deliberation Matter"
 MEETING = "Deliberation Meeting"
 EVALUATION = "Property Service Evaluation"
-MATTERS_PER_COMMUNITY = {"full": 3, "small": 3}
+# a handful a year (two a community), three in the small month
+MATTERS_PER_COMMUNITY = {"full": 2, "small": 3}
 # the compounds whose owners score their company: two in the first community, one in the others;
 # each evaluates one month a quarter over the last three quarters, the small month the latest
 EVALUATED_COMPOUNDS = {1: 2}
@@ -155,7 +156,9 @@ def community_matters(life: Life, community: street.PlannedGrid):
 	for slot in range(count):
 		building, topic = buildings[slot % len(buildings)], topics[slot % len(topics)]
 		rng = life.rng("deliberation", building.name, topic.key)
-		day = life.first_day + datetime.timedelta(days=int((slot + rng.random() * 0.4) * life.days / count))
+		day = life.first_day + datetime.timedelta(
+			days=int((slot + 0.4 + rng.random() * 0.5) * life.days / count)
+		)
 		yield matter_story(life, community, building, topic, day, rng)
 
 
