@@ -121,7 +121,15 @@ class Life:
 
 # the chapters of the street's life, in the order their timeless records are prepared: each module
 # holds one ``CHAPTER``
-CHAPTERS = ("community_governance.demo.captains",)
+CHAPTERS = (
+	"community_governance.demo.requests",
+	"community_governance.demo.captains",
+	"community_governance.demo.volunteering",
+	"community_governance.demo.mediation",
+	"community_governance.demo.partners",
+	"community_governance.demo.deliberation",
+	"community_governance.demo.care",
+)
 
 
 def chapters() -> list[Chapter]:
