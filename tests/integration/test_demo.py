@@ -292,10 +292,17 @@ def test_every_number_card_shows_a_figure_to_the_street_admin(small_demo):
 	as_user(demo.ADMIN)
 	zero = []
 	for name in frappe.get_all("Number Card", filters={"module": "Community Governance"}, pluck="name"):
-		card = frappe.get_doc("Number Card", name)
-		if not flt(number_card_result(card, card.filters_json)):
+		if not flt(card_figure(frappe.get_doc("Number Card", name))):
 			zero.append(name)
 	assert not zero, f"number cards at zero for the street admin: {zero}"
+
+
+def card_figure(card):
+	"""What the card shows: a Custom card's figure comes from its method, the others' from Frappe."""
+	if card.type == "Custom":
+		result = frappe.get_attr(card.method)(filters=card.filters_json)
+		return result.get("value") if isinstance(result, dict) else result
+	return number_card_result(card, card.filters_json)
 
 
 def _reachable_states(workflow) -> set[str]:
