@@ -793,6 +793,25 @@ def ensure_captain(building: PlannedBuilding, residents: dict, created: Counter)
 
 
 @contextmanager
+def users_made_in_bulk(users: int):
+	"""Let the demo make its many users quickly: past Frappe's hourly limit on new users, and without
+	the whole site's cache flushed on each. Every User save recomputes which users' e-mail accounts
+	await a password and stores it as a site default, which clears every cache (each later record
+	then reloads its DocType); the demo's users have no e-mail accounts, so that is done once, at
+	the end."""
+	from frappe.core.doctype.user import user as user_controller
+
+	ask_pass_update = user_controller.ask_pass_update
+	user_controller.ask_pass_update = lambda: None
+	try:
+		with user_creation_allowance(users):
+			yield
+	finally:
+		user_controller.ask_pass_update = ask_pass_update
+		ask_pass_update()
+
+
+@contextmanager
 def user_creation_allowance(users: int):
 	"""Frappe refuses more than ``throttle_user_limit`` new users an hour; let the demo's through."""
 	conf = frappe.local.conf
