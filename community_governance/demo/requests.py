@@ -5,8 +5,9 @@ Residents with a login file from the resident app (its web form or the phone's A
 file what residents without one phone in or bring to the office; the community worker files the
 tickets the 12345 hotline hands over, already dispatched; captains file the matters of their
 building. The community or grid worker dispatches, the handler accepts and resolves, the resident
-rates (or a worker other than the handler calls back); micro-wishes are claimed from the board by
-the volunteer or a grid worker. Some requests are rejected, some reopened and resolved again, some
+rates (or a worker other than the handler calls back); the micro-wishes grid workers and captains
+hear of in a week are posted on the board together on Friday, and claimed from it by the volunteer
+or a grid worker. Some requests are rejected, some reopened and resolved again, some
 answered late and escalated by the scheduler's sweep; the last days leave requests waiting at every
 state, and one left alone long enough to be escalated to the street.
 
