@@ -121,7 +121,7 @@ class Life:
 
 # the chapters of the street's life, in the order their timeless records are prepared: each module
 # holds one ``CHAPTER``
-CHAPTERS = ()
+CHAPTERS = ("community_governance.demo.volunteering",)
 
 
 def chapters() -> list[Chapter]:
