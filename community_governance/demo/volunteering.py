@@ -47,7 +47,8 @@ ACTIVITIES = {
 PLACES = ("社区党群服务中心", "社区广场", "社区活动室", "小区中心花园", "新时代文明实践站")
 CIVILISATION_DAY = 6  # the day of each month the street's civilisation practice day falls on
 CIVILISATION_POINTS = 5
-ANNOUNCED_DAYS = 5  # an activity is put on the calendar this many days before it takes place
+ANNOUNCED_DAYS = 7  # an activity is put on the calendar this many days before it takes place
+HELD_FOR = 2.5  # hours from an activity's start until the worker records it, once it is over
 PLANNED_AHEAD_DAYS = 10  # activities up to this many days after today are already on the calendar
 
 # team -> (the sections it serves, what it does)
@@ -161,7 +162,9 @@ class Volunteering(Chapter):
 				"Volunteer Activity", {"community": inside, "docstatus": 1}
 			),
 			"Caring Merchant": frappe.db.count("Caring Merchant", {"community": inside}),
-			"Reward": frappe.db.count("Reward"),
+			"Reward": frappe.db.count(
+				"Reward", {"reward_name": ("in", [offer.reward_name for offer in self.planned(life).offers])}
+			),
 			"Reward Redemption": frappe.db.count("Reward Redemption", {"community": inside}),
 		}
 
@@ -522,7 +525,7 @@ def activity_story(life: Life, activity: Activity) -> Story:
 	"""A past activity is recorded by the community worker once it is over, which posts its points;
 	one still ahead is on the calendar as a draft, announced a few days before."""
 	story = Story(activity.key)
-	held = life.at(activity.day, activity.hour + 2.5)
+	held = life.at(activity.day, activity.hour + HELD_FOR)
 	worker = activity.community.worker
 	if held <= life.end:
 		return story.then(held, worker, lambda: record_activity(story, activity, submit=True))
@@ -583,7 +586,7 @@ def earnings(plan: Plan) -> dict[str, list[tuple[datetime.datetime, int]]]:
 	"""resident -> (when, points) of what this chapter's lived activities pay them."""
 	earned = defaultdict(list)
 	for activity in plan.activities:
-		held = plan.life.at(activity.day, activity.hour + 2.5)
+		held = plan.life.at(activity.day, activity.hour + HELD_FOR)
 		if held > plan.life.end:
 			continue
 		for person in activity.attendees:
@@ -637,7 +640,7 @@ def person_redemptions(life: Life, person: Person, offers: list, earned: list) -
 			redemptions.append(redemption)
 			if not redemption.rejected:
 				spent += redemption.offer.points
-		day += datetime.timedelta(days=rng.randint(25, 60))
+		day += datetime.timedelta(days=rng.randint(30, 70))
 	return redemptions, spent
 
 
@@ -692,7 +695,7 @@ def redemption_story(life: Life, redemption: Redemption) -> Story:
 	story = Story(redemption.key)
 	person, offer = redemption.person, redemption.offer
 	grid_worker = life.grid_workers[person.building.grid]
-	story.then(redemption.requested, person.user, lambda: request(story, offer))
+	story.then(redemption.requested, person.user, lambda: request(story, person, offer))
 	if redemption.rejected:
 		return story.then(redemption.approved, grid_worker, lambda: act(story, "Reject", REJECTION))
 	story.then(redemption.approved, grid_worker, lambda: act(story, "Approve"))
@@ -706,8 +709,10 @@ def reward_of(offer: Offer) -> str:
 	return frappe.db.get_value("Reward", {"reward_name": offer.reward_name, "merchant": merchant})
 
 
-def request(story: Story, offer: Offer):
-	made = points_api.request_redemption(reward=reward_of(offer))
+def request(story: Story, person: Person, offer: Offer):
+	# naming the resident: a captain asks for himself as any resident does, though the app lets
+	# staff (captains among them) ask on a resident's behalf
+	made = points_api.request_redemption(reward=reward_of(offer), resident=person.resident)
 	story.state["record"] = ("Reward Redemption", made["name"])
 
 
