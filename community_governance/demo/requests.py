@@ -448,8 +448,11 @@ class Planner:
 		if filing.kind.key == "everyday" and pattern(REJECTED, *salt, "reject"):
 			self.reject(rng, ref, place, filing)
 			return
-		handler, at = self.respond(rng, ref, place, filing, pattern(LATE_RESPONSE, *salt, "response"))
-		at = self.resolve(rng, ref, filing, handler, at, pattern(LATE_RESOLUTION, *salt, "resolution"))
+		late_resolution = pattern(LATE_RESOLUTION, *salt, "resolution")
+		handler, at = self.respond(
+			rng, ref, place, filing, pattern(LATE_RESPONSE, *salt, "response"), late_resolution
+		)
+		at = self.resolve(rng, ref, filing, handler, at, late_resolution)
 		reopened = pattern(REOPENED, *salt, "reopen")
 		low = pattern(LOW_BUT_SOLVED, *salt, "low")
 		at = self.rate(rng, ref, place, filing, handler, at, 2 if reopened or low else None, not reopened)
@@ -460,7 +463,7 @@ class Planner:
 		at = self.after(filing.at, rng.uniform(0.05, 0.5) * filing.targets.response_hours)
 		ref.story.then(at, place.grid_workers[filing.grid], reject_request(ref, rng.choice(REJECTIONS)))
 
-	def respond(self, rng, ref, place, filing, late: bool):
+	def respond(self, rng, ref, place, filing, late: bool, resolved_late: bool = False):
 		"""Dispatch and acceptance, or a claim from the board: the request's first response, within
 		its target or, when late, after the sweep has escalated it. Returns the handler and when the
 		request was resolved with the acceptance, if it was."""
@@ -482,7 +485,10 @@ class Planner:
 			# handle, a captain or grid worker hands on what they write down; a walk-in at the grid's
 			# desk that the grid worker can settle there and then is settled on the spot
 			on_the_spot = (
-				filing.kind.key == "everyday" and filing.channel == "Walk-in" and handler == filing.filer
+				filing.kind.key == "everyday"
+				and filing.channel == "Walk-in"
+				and handler == filing.filer
+				and not resolved_late  # a matter settled at the desk is settled in time
 			)
 			note = filing.template.note if on_the_spot else None
 			story.events[0].act = file_request(ref, filing, dispatch_to=handler, resolve_with=note)
