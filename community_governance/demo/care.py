@@ -10,10 +10,15 @@ import datetime
 import frappe
 from community_governance import care as care_rules
 from community_governance.api import care as api
+from community_governance.api import personal_data as personal_data_api
 from community_governance.api import service_request as requests_api
 from community_governance.care import visits as care_visits
 from community_governance.demo import catalogue, street
 from community_governance.demo.life import Chapter, Life, Story
+
+# how often a grid worker phones ahead of a visit, over the last days of the life
+CALL_AHEAD = 0.5
+CALL_AHEAD_DAYS = 31
 
 PLAN = "Care Visit Plan"
 VISIT = "Care Visit"
@@ -156,6 +161,17 @@ def visit_days(start, switch, end, quarterly: bool, interval: int, rng) -> list[
 	return days
 
 
+def calls_ahead(life, resident, visitor: str, day: datetime.date) -> bool:
+	"""A grid worker phones ahead of about half of the visits of the last month."""
+	recent = day > life.end.date() - datetime.timedelta(days=CALL_AHEAD_DAYS)
+	return (
+		recent
+		and visitor != street.VOLUNTEER
+		and bool(resident.phone)
+		and life.rng("care", "call", resident.full_name, day).random() < CALL_AHEAD
+	)
+
+
 def visit_story(life, building, resident, record: str, visitor: str, grid_worker: str, day) -> Story:
 	story = Story(f"care/visit/{record}/{day.isoformat()}")
 	rng = life.rng("care", record, day)
@@ -175,7 +191,15 @@ def visit_story(life, building, resident, record: str, visitor: str, grid_worker
 		story.state["record"] = (VISIT, result["name"])
 		story.state["request"] = result["service_request"]
 
-	story.then(life.at(day, rng.uniform(9, 16)), visitor, log)
+	visit_at = life.at(day, rng.uniform(9, 16))
+	if calls_ahead(life, resident, visitor, day):
+		# the worker phones first, revealing the number: the reveal is logged for the audit report
+		def call():
+			story.state["record"] = ("Resident", record)
+			personal_data_api.reveal_phone(record)
+
+		story.then(visit_at - datetime.timedelta(hours=1), visitor, call)
+	story.then(visit_at, visitor, log)
 	if need:
 		request = lambda: story.state["request"]  # noqa: E731
 		story.then(life.at(day, 17), grid_worker, lambda: requests_api.dispatch(request(), handler))

@@ -331,8 +331,12 @@ def _report_defaults() -> dict[str, dict]:
 		limit=1,
 		pluck="name",
 	)
+	# the branch a street admin would look at: one with members
 	branch = frappe.get_all(
-		"Party Organisation", filters={"community": INSIDE, "level": "Grid Branch"}, limit=1, pluck="name"
+		"Party Organisation Member",
+		filters={"parent": ("in", frappe.get_all("Party Organisation", {"community": INSIDE}, pluck="name"))},
+		limit=1,
+		pluck="parent",
 	)
 	return {
 		"Captain Allowance": {"year": today.year, "month": str(today.month)},
