@@ -143,7 +143,7 @@ class Kind:
 KINDS = (
 	Kind("matter", 65, MATTERS),
 	Kind("wish", 158, WISHES, "Micro-wish"),
-	Kind("everyday", 60, EVERYDAY),
+	Kind("everyday", 20, EVERYDAY),
 )
 # how each kind reaches the community: channel -> weight ("Captain" is a captain filing)
 CHANNELS = {
@@ -359,6 +359,8 @@ class Planner:
 			day += timedelta(days=1)
 
 	def sweeps(self):
+		# and the scheduler's latest run before the demo was built, so what is overdue today shows so
+		self.sweep_at.add(self.life.end)
 		for moment in sorted(self.sweep_at):
 			if moment <= self.life.end:
 				yield life.Story(f"requests/sweep/{moment:%Y-%m-%d/%H%M}").then(
