@@ -62,6 +62,18 @@ LOGINS = {
 }
 
 
+# the logins the chapters of the street's life make (the counters of its caring merchants, the
+# contacts of its partner units and property companies): user name prefix -> kind, what to try
+CHAPTER_LOGINS = {
+	"merchant-": (
+		"Caring Merchant",
+		"/me/merchant on a phone: look up a resident's redemption code, hand the reward over",
+	),
+	"partner-": ("Partner Unit", "/app/service-request: the home visits dispatched to your unit"),
+	"property-": ("Property Company", "/app/service-request: the rectifications asked of your company"),
+}
+
+
 def make_demo(scale: str = "full"):
 	"""Build the demo street at the given scale ("full" or "small"), creating only what is missing."""
 	build_demo(scale)
@@ -99,7 +111,18 @@ def print_summary(plan, created, lived, built: float, seconds: float):
 	logins = {}
 	for user in plan.users.values():
 		logins.setdefault(user.kind, []).append(user.email)
+	for user in frappe.get_all(
+		"User", filters={"name": ("like", f"%@{DOMAIN}")}, pluck="name", order_by="name"
+	):
+		for prefix, (kind, _try) in CHAPTER_LOGINS.items():
+			if user.startswith(prefix) and user not in plan.users:
+				logins.setdefault(kind, []).append(user)
 	for kind, emails in logins.items():
 		shown = ", ".join(emails[:2]) + (f" ... ({len(emails)} in all)" if len(emails) > 2 else "")
 		print(f"  {kind:<20} {shown}")
-		print(f"  {'':<20} try: {LOGINS.get(kind, '')}")
+		print(f"  {'':<20} try: {what_to_try(kind)}")
+
+
+def what_to_try(kind: str) -> str:
+	chapters = {login_kind: what for login_kind, what in CHAPTER_LOGINS.values()}
+	return LOGINS.get(kind) or chapters.get(kind, "")
