@@ -37,6 +37,7 @@ def run(now=None, inline: bool = False) -> int | None:
 	"""Queue the overdue requests in batches (or escalate them here when ``inline``). Returns how
 	many requests were queued or escalated, or None when the previous run is still working."""
 	now = now or now_datetime()
+	mark_overdue(now)
 	names = overdue_request_names(now)
 	if not names:
 		return 0
@@ -72,14 +73,31 @@ def escalate_batch(names: list[str], at: str) -> int:
 			frappe.cache.delete(_key(RUN_LOCK))
 
 
-def overdue_request_names(now) -> list[str]:
+def mark_overdue(now) -> None:
+	"""Show as Overdue every unfinished request past a deadline. Those below the top level are then
+	escalated with fresh deadlines; one already at the street stays overdue until it is done, and
+	the queues and cards that count overdue requests must count it."""
 	request = frappe.qb.DocType(DOCTYPE)
+	(
+		frappe.qb.update(request)
+		.set(request.sla_status, "Overdue")
+		.where((request.sla_status == "On Track") & missed_deadline(request, now))
+		.run()
+	)
+
+
+def missed_deadline(request, now):
 	response_missed = request.workflow_state.isin(sla.AWAITING_RESPONSE) & (request.response_due < now)
 	resolution_missed = request.workflow_state.isin(sla.UNRESOLVED) & (request.resolution_due < now)
+	return response_missed | resolution_missed
+
+
+def overdue_request_names(now) -> list[str]:
+	request = frappe.qb.DocType(DOCTYPE)
 	return (
 		frappe.qb.from_(request)
 		.select(request.name)
-		.where((request.escalation_level != sla.LEVELS[-1]) & (response_missed | resolution_missed))
+		.where((request.escalation_level != sla.LEVELS[-1]) & missed_deadline(request, now))
 		.orderby(request.resolution_due)
 		.run(pluck=True)
 	)

@@ -98,6 +98,24 @@ def test_a_resolved_request_does_not_escalate_although_it_was_picked(world):
 	assert escalation.escalate([doc.name], get_datetime(doc.creation) + timedelta(days=5)) == 0
 
 
+def test_a_request_overdue_at_the_street_shows_overdue_though_it_cannot_rise_further(world):
+	at_street, in_time = file_request(world), file_request(world)
+	as_user("Administrator")
+	frappe.db.set_value(DOCTYPE, at_street.name, "escalation_level", "Street")
+	late = get_datetime(at_street.creation) + timedelta(hours=5)
+	frappe.db.set_value(DOCTYPE, in_time.name, "response_due", late + timedelta(hours=1))
+	try:
+		escalation.run(late, inline=True)
+		assert frappe.db.get_value(DOCTYPE, at_street.name, ["escalation_level", "sla_status"]) == (
+			"Street",
+			"Overdue",
+		)
+		assert escalated_rows(at_street.name) == []
+		assert frappe.db.get_value(DOCTYPE, in_time.name, "sla_status") == "On Track"
+	finally:
+		frappe.db.rollback()
+
+
 def run_worker_burst():
 	"""A real RQ worker process of the bench, on the queue the batches go to; it exits when idle."""
 	return subprocess.run(
