@@ -8,9 +8,9 @@ import pytest
 from community_governance import demo
 from tests.integration import journeys
 from tests.integration.browser import Screen
+from tests.integration.demo_street import build_small_demo
 from tests.integration.journeys import WORKSPACE_LOADED, number_of, settle_charts, zh
 from tests.integration.test_browser_journeys import browser  # noqa: F401 (a fixture)
-from tests.integration.test_demo import build_small_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.http]
 TABLE_SHOWN = "() => document.querySelector('.dt-row')"

@@ -18,6 +18,7 @@ from frappe.permissions import AUTOMATIC_ROLES
 from frappe.utils import add_days, add_months, flt, getdate
 from frappe.utils.password import check_password
 from tests.integration.conftest import as_user
+from tests.integration.demo_street import build_small_demo
 
 DEMO_USERS = ("like", f"%@{demo.DOMAIN}")
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
@@ -29,20 +30,6 @@ CONFIDENTIAL = {"Mediation Case"}
 @pytest.fixture(scope="module")
 def small_plan():
 	return demo.plan_demo("small")
-
-
-def build_small_demo():
-	"""Build the small demo as an administrator would, outside test mode (the street's notifications
-	are built, then muted), leaving the SLA clock as the rest of the suite expects it."""
-	clock = frappe.db.get_single_value("Community Governance Settings", "sla_clock")
-	in_test, frappe.flags.in_test = frappe.flags.in_test, False
-	try:
-		return demo.build_demo(scale="small")
-	finally:
-		frappe.flags.in_test = in_test
-		frappe.flags.in_web_form = False
-		frappe.db.set_single_value("Community Governance Settings", "sla_clock", clock)
-		frappe.db.commit()
 
 
 @pytest.fixture(scope="module")

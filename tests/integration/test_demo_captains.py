@@ -9,18 +9,14 @@ import pytest
 import frappe
 from community_governance import demo, ledger
 from community_governance.demo import captains, catalogue
+from tests.integration.demo_street import build_small_demo
 
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
 
 
 @pytest.fixture(scope="module")
 def small_life(site):
-	frappe.flags.in_test = False  # the notices' mails are built as on a live site
-	try:
-		life = demo.build_demo("small")
-	finally:
-		frappe.flags.in_test = True
-	return life
+	return build_small_demo()
 
 
 @pytest.fixture(scope="module")
@@ -170,11 +166,7 @@ def test_the_points_ledger_adds_up(small_life):
 def test_a_second_run_lives_nothing(small_life):
 	stories = frappe.db.count("Demo Story")
 	counts = captains.CHAPTER.count(small_life)
-	frappe.flags.in_test = False
-	try:
-		again = demo.build_demo("small")
-	finally:
-		frappe.flags.in_test = True
+	again = build_small_demo()
 	assert again.failures == []
 	assert frappe.db.count("Demo Story") == stories
 	assert captains.CHAPTER.count(again) == counts

@@ -6,31 +6,13 @@ import pytest
 
 import frappe
 from community_governance import care, demo, ledger
-from community_governance.demo import life as street_life
 from community_governance.demo import partners as demo_partners
 from tests.integration.conftest import as_user
+from tests.integration.demo_street import build_small_demo
 
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
 CHAPTERS = ("mediation", "deliberation", "care", "partners")
 SETTINGS = "Community Governance Settings"
-
-
-def build_small_demo() -> street_life.Life:
-	"""Built as an administrator would, outside test mode, leaving the settings the rest of the
-	suite reads as they were."""
-	kept = {
-		field: frappe.db.get_single_value(SETTINGS, field)
-		for field in ("sla_clock", "rectification_category")
-	}
-	in_test, frappe.flags.in_test = frappe.flags.in_test, False
-	try:
-		return demo.build_demo(scale="small")
-	finally:
-		frappe.flags.in_test = in_test
-		frappe.flags.in_web_form = False
-		for field, value in kept.items():
-			frappe.db.set_single_value(SETTINGS, field, value)
-		frappe.db.commit()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from community_governance import demo, ledger
 from community_governance.community_governance.report.service_request_kpi import service_request_kpi
 from community_governance.demo import life
 from frappe.utils import add_days, getdate
+from tests.integration.demo_street import build_small_demo
 
 SETTINGS = "Community Governance Settings"
 COMMUNITY = f"{demo.STREET_CODE}-01"
@@ -23,18 +24,9 @@ RATES = ("response_rate", "on_time_resolution_rate", "satisfaction_rate", "resol
 
 @pytest.fixture(scope="module")
 def lived(site):
-	in_test = frappe.flags.in_test
-	frappe.flags.in_test = False
-	try:
-		first = demo.build_demo("small")
-		stories = frappe.db.count("Demo Story")
-		second = demo.build_demo("small")
-		yield first, second, stories
-	finally:
-		frappe.flags.in_test = in_test
-		frappe.db.set_single_value(SETTINGS, "sla_clock", "Calendar Hours")
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
-		frappe.db.commit()
+	first = build_small_demo()
+	stories = frappe.db.count("Demo Story")
+	return first, build_small_demo(), stories
 
 
 def requests():

@@ -10,18 +10,14 @@ import frappe
 from community_governance import demo, ledger
 from community_governance.community_governance.report.points_leaderboard import points_leaderboard
 from community_governance.demo import volunteering
+from tests.integration.demo_street import build_small_demo
 
 INSIDE = ("like", f"{demo.STREET_CODE}-%")
 
 
 @pytest.fixture(scope="module")
 def small_life(site):
-	frappe.flags.in_test = False  # the demo builds its mails as a real site does
-	try:
-		life = demo.build_demo("small")
-	finally:
-		frappe.flags.in_test = True
-	return life
+	return build_small_demo()
 
 
 def test_the_small_demo_lives_without_failures(small_life):
@@ -180,10 +176,6 @@ def test_the_leaderboard_has_a_long_tail(small_life):
 
 def test_a_second_run_lives_nothing(small_life):
 	stories = frappe.db.count("Demo Story")
-	frappe.flags.in_test = False
-	try:
-		again = demo.build_demo("small")
-	finally:
-		frappe.flags.in_test = True
+	again = build_small_demo()
 	assert again.failures == []
 	assert frappe.db.count("Demo Story") == stories
