@@ -183,7 +183,7 @@ def test_users_have_their_roles(small_demo):
 
 def test_a_second_run_changes_nothing(small_demo, capsys):
 	before = _snapshot()
-	demo.make_demo(scale="small")
+	build_small_demo()
 	assert "created now: nothing" in capsys.readouterr().out
 	assert _snapshot() == before
 
