@@ -588,9 +588,20 @@ class Planner:
 			"Rejected": (6, (("reject", 4),)),
 			"Escalated": (80, ()),
 		}
+		# and one filed this month, already fixed and rated, so this month has a satisfaction rate
+		this_month = self.life.end - datetime.datetime.combine(
+			self.life.end.date().replace(day=1), datetime.time()
+		)
+		hours_this_month = this_month.total_seconds() / 3600
+		if hours_this_month > 8:
+			filed = min(30, hours_this_month - 0.5)
+			plans["Closed"] = (
+				filed,
+				(("dispatch", filed * 0.8), ("accept", filed * 0.4, "resolve"), ("close", 0)),
+			)
 		for state, (filed, steps) in plans.items():
 			day = end(filed).date()
-			channel = "Resident App" if state in ("Reopened", "Open") else "Phone"
+			channel = "Resident App" if state in ("Reopened", "Open", "Closed") else "Phone"
 			filing = self.filing(rng, place, KINDS[0], day, 0, channel)
 			filing.key = f"requests/{place.community}/today/{state}"
 			filing.at = end(filed)
@@ -611,6 +622,10 @@ class Planner:
 				elif step == "rate":
 					story.then(
 						self.life.end - timedelta(hours=1), filing.requester_user, rate_request(ref, 2, False)
+					)
+				elif step == "close":
+					story.then(
+						self.life.end - timedelta(hours=1), filing.requester_user, rate_request(ref, 5, True)
 					)
 				elif step == "reject":
 					story.then(at, handler, reject_request(ref, REJECTIONS[0]))
