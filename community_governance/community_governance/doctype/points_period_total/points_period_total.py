@@ -33,10 +33,17 @@ class PointsPeriodTotal(Document):
 
 
 def on_doctype_update():
-	"""A half-year's leaderboard, overall or of one section, is the first rows of this index in
-	rank order (most points first, ties by the resident's ID), read without a sort."""
+	"""A half-year's leaderboard is the first rows of one of these indexes in rank order (most points
+	first, ties by the resident's ID), read without a sort: over all sections (``all_sections`` = 1),
+	or of one section (a section's name is never on a total over all sections, whose section is
+	empty)."""
 	frappe.db.add_index(
 		"Points Period Total",
-		["period", "all_sections", "section", "merit_points desc", "resident"],
+		["period", "all_sections", "merit_points desc", "resident"],
 		index_name="period_rank_index",
+	)
+	frappe.db.add_index(
+		"Points Period Total",
+		["period", "section", "merit_points desc", "resident"],
+		index_name="period_section_rank_index",
 	)

@@ -175,15 +175,18 @@ def from_monthly_totals(filters) -> list[dict]:
 def from_period_totals(filters) -> list[dict]:
 	"""The top residents are the first rows of the index in rank order of the half-year's totals,
 	over all sections or of the chosen one; the breakdown by section reads the leaders' own totals."""
-	section = filters.get("section")
-	conditions = [
-		[PERIOD_TOTALS, "period", "=", period_of(filters.from_date)],
-		[PERIOD_TOTALS, "all_sections", "=", 0 if section else 1],
-		[PERIOD_TOTALS, "section", "=", section or ""],
-	]
+	section, period = filters.get("section"), period_of(filters.from_date)
+	# the filters of one of the two indexes in rank order (see the DocType's on_doctype_update)
+	ranked_by = (
+		[PERIOD_TOTALS, "section", "=", section] if section else [PERIOD_TOTALS, "all_sections", "=", 1]
+	)
 	leaders = frappe.get_list(
 		PERIOD_TOTALS,
-		filters=[*conditions, [PERIOD_TOTALS, "merit_rows", ">", 0]],  # only spending ranks no one
+		filters=[
+			[PERIOD_TOTALS, "period", "=", period],
+			ranked_by,
+			[PERIOD_TOTALS, "merit_rows", ">", 0],  # only spending ranks no one
+		],
 		fields=[
 			"resident",
 			"resident_name",
@@ -208,7 +211,7 @@ def from_period_totals(filters) -> list[dict]:
 		rows = frappe.get_list(
 			PERIOD_TOTALS,
 			filters=[
-				[PERIOD_TOTALS, "period", "=", conditions[0][3]],
+				[PERIOD_TOTALS, "period", "=", period],
 				[PERIOD_TOTALS, "all_sections", "=", 0],
 				[PERIOD_TOTALS, "resident", "in", [row.resident for row in leaders]],
 			],
