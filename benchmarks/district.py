@@ -463,15 +463,14 @@ def insert_ledger(district: District):
 			f"""insert into `tabPoints Transaction` (name, creation, modified, owner, modified_by, docstatus,
 				idx, resident, resident_name, points, section, kind, posting_date, source_doctype,
 				source_name, grid, community, remark)
-			select concat('PT-D-', lpad(seq, 8, '0')), posting_date, posting_date, 'Administrator',
-				'Administrator', 1, 0, {resident["name"]}, {resident["full_name"]},
+			select concat('PT-D-', lpad(seq, 8, '0')), {COMMON}, 1, 0, {resident["name"]}, {resident["full_name"]},
 				case kind when 'Earn' then 1 + {h("v", 10)} when 'Redeem' then -1 - {h("v", 3)}
 					else {h("v", 7)} - 3 end,
 				if(kind = 'Redeem', null, elt({h("x", len(SECTIONS))} + 1, {sections})), kind, posting_date,
 				case when kind = 'Redeem' then 'Reward Redemption'
 					when kind = 'Earn' and {h("q", 2)} = 0 then 'Volunteer Activity' end,
-				case when kind = 'Redeem' then concat('RR-D-', seq)
-					when kind = 'Earn' and {h("q", 2)} = 0 then concat('VA-D-', seq) end,
+				case when kind = 'Redeem' then concat('RR-D-', lpad(seq, 8, '0'))
+					when kind = 'Earn' and {h("q", 2)} = 0 then concat('VA-D-', lpad(seq, 8, '0')) end,
 				{resident["grid"]}, {resident["community"]}, 'District benchmark'
 			from (select seq, {kind} as kind, curdate() - interval {h("d", 365)} day as posting_date
 				from {seq(first, last)}) numbered"""
