@@ -535,7 +535,7 @@ def table_rows() -> dict:
 	return counts
 
 
-# --- helpers for the measurements -------------------------------------------------------------------
+# --- what the measurements share --------------------------------------------------------------------
 
 
 def as_user(user: str):
