@@ -10,9 +10,11 @@ The database refuses a second row of one kind for the same source and resident (
 an award can never be paid twice even if the check in Python is raced.
 
 In the same transaction each posting also adds to the Points Monthly Total of its resident, month,
-section and place, so the leaderboard and statements read a few totals instead of millions of rows.
-The ledger stays the truth: ``drift`` compares the totals with the rows too, and
-``rebuild_monthly_totals`` recomputes them from the rows.
+section and place, and to the Points Period Totals of its resident and half-year (one for its
+section, one over all sections), so the leaderboard and statements read a few totals instead of
+millions of rows: a half-year's top residents are the first rows of an index. The ledger stays the
+truth: ``drift`` compares both kinds of totals with the rows too, and ``rebuild_monthly_totals``
+recomputes them from the rows.
 """
 
 from datetime import date
@@ -36,6 +38,9 @@ MERIT_KINDS = ("Earn", "Adjustment", "Reversal")
 SPENDING_SOURCE = "Reward Redemption"
 ACTIVITY_SOURCE = "Volunteer Activity"
 TOTALS = "Points Monthly Total"
+PERIOD_TOTALS = "Points Period Total"
+# the name of a period total over every section (a section's total carries the section's name)
+ALL_SECTIONS = "*"
 
 
 class InsufficientPoints(frappe.ValidationError):
@@ -175,7 +180,7 @@ def post_many(awards: list[dict], kind: str, section: str, source, posting_date=
 		)
 	for award in awards:
 		_add_to_account(accounts[award["resident"]], cint(award["points"]), section, kind)
-	add_to_monthly_totals(
+	add_to_totals(
 		[
 			frappe._dict(
 				resident=award["resident"],
@@ -231,7 +236,7 @@ def apply(transaction) -> None:
 	"""Called by every Points Transaction on submit: move the cached balance with the ledger."""
 	account = lock_accounts([transaction.resident])[transaction.resident]
 	_add_to_account(account, cint(transaction.points), transaction.section, transaction.kind)
-	add_to_monthly_totals([transaction])
+	add_to_totals([transaction])
 
 
 def is_merit(kind: str, source_doctype: str | None) -> bool:
@@ -245,6 +250,12 @@ def month_of(day) -> date:
 def total_key(resident: str, month: date, section: str | None, grid: str | None) -> str:
 	"""The name of a Points Monthly Total: one row per resident, month, section and place."""
 	return f"{resident}|{month:%Y-%m}|{section or ''}|{grid or ''}"
+
+
+def add_to_totals(rows: list) -> None:
+	"""Add ledger rows to every total the ledger keeps, in the posting's transaction."""
+	add_to_monthly_totals(rows)
+	add_to_period_totals(rows)
 
 
 def add_to_monthly_totals(rows: list) -> None:
@@ -292,9 +303,84 @@ def add_to_monthly_totals(rows: list) -> None:
 	)
 
 
+def period_of(day) -> str:
+	"""The half-year a day falls in, as the period totals name it: 2026-H1, 2026-H2."""
+	day = getdate(day)
+	return f"{day.year}-H{1 if day.month <= 6 else 2}"
+
+
+def period_key(resident: str, period: str, section: str | None, all_sections: bool = False) -> str:
+	"""The name of a Points Period Total: one per resident, half-year and section, and one per
+	resident and half-year over all sections."""
+	return f"{resident}|{period}|{ALL_SECTIONS if all_sections else section or ''}"
+
+
+def add_to_period_totals(rows: list) -> None:
+	"""Add ledger rows to their period totals: one upsert for all of them. The place and name
+	shown are the greatest of the resident's earning rows in the period, as the leaderboard over
+	the rows shows them; spending never sets them."""
+	totals = {}
+	for row in rows:
+		period = period_of(row.posting_date or nowdate())
+		points = cint(row.points)
+		merit = is_merit(row.kind, row.source_doctype)
+		for all_sections in (False, True):
+			key = period_key(row.resident, period, row.section, all_sections)
+			total = totals.setdefault(
+				key,
+				{
+					"name": key,
+					"resident": row.resident,
+					"resident_name": None,
+					"period": period,
+					"section": "" if all_sections else row.section or "",
+					"all_sections": int(all_sections),
+					"grid": None,
+					"community": None,
+					"merit_points": 0,
+					"merit_rows": 0,
+					"activities": 0,
+					"net_points": 0,
+				},
+			)
+			total["net_points"] += points
+			if not merit:
+				continue
+			total["merit_points"] += points
+			total["merit_rows"] += 1
+			if row.source_doctype == ACTIVITY_SOURCE:
+				total["activities"] += -1 if row.kind == "Reversal" else 1
+			for field in PERIOD_PLACE_FIELDS:
+				total[field] = max(total[field] or "", row.get(field) or "") or None
+	if not totals:
+		return
+	now, user = frappe.utils.now(), frappe.session.user
+	columns = [*next(iter(totals.values())), "creation", "modified", "owner", "modified_by"]
+	values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(totals))
+	places = ", ".join(
+		f"{field} = if(values(merit_rows) > 0 and coalesce(values({field}), '') > coalesce({field}, ''), "
+		f"values({field}), {field})"
+		for field in PERIOD_PLACE_FIELDS
+	)
+	frappe.db.sql(
+		f"""insert into `tab{PERIOD_TOTALS}` ({", ".join(columns)})
+		values {values}
+		on duplicate key update {places},
+			merit_points = merit_points + values(merit_points),
+			merit_rows = merit_rows + values(merit_rows), activities = activities + values(activities),
+			net_points = net_points + values(net_points), modified = values(modified)""",
+		[value for total in totals.values() for value in (*total.values(), now, now, user, user)],
+	)
+
+
+PERIOD_PLACE_FIELDS = ("resident_name", "grid", "community")
+
+
 def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
-	"""Recompute the monthly totals from the ledger rows, of some residents or of everyone (a
-	patch, or a repair after drift). Returns how many totals there are now."""
+	"""Recompute the monthly totals, and the period totals with them, from the ledger rows, of some
+	residents or of everyone (a patch, or a repair after drift). Returns how many monthly totals
+	there are now."""
+	rebuild_period_totals(residents)
 	totals = frappe.qb.DocType(TOTALS)
 	deleting = frappe.qb.from_(totals).delete()
 	if residents is not None:
@@ -329,6 +415,55 @@ def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
 	if residents is None:
 		return frappe.db.count(TOTALS)
 	return frappe.db.count(TOTALS, {"resident": ("in", list(residents))})
+
+
+# the half-year of a ledger row, in SQL (see ``period_of``)
+PERIOD_SQL = "concat(year(posting_date), if(month(posting_date) <= 6, '-H1', '-H2'))"
+
+
+def _merit_sql() -> str:
+	return f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+
+
+def rebuild_period_totals(residents: list[str] | None = None) -> int:
+	"""Recompute the period totals from the ledger rows, of some residents or of everyone.
+	Returns how many period totals there are now."""
+	totals = frappe.qb.DocType(PERIOD_TOTALS)
+	deleting = frappe.qb.from_(totals).delete()
+	if residents is not None:
+		if not residents:
+			return 0
+		deleting = deleting.where(totals.resident.isin(list(residents)))
+	deleting.run()
+	merit = _merit_sql()
+	only = "and resident in %(residents)s" if residents is not None else ""
+	for all_sections in (False, True):
+		section = "''" if all_sections else "coalesce(section, '')"
+		key = f"'{ALL_SECTIONS}'" if all_sections else section
+		frappe.db.sql(
+			f"""insert into `tab{PERIOD_TOTALS}` (name, resident, resident_name, period, section,
+				all_sections, grid, community, merit_points, merit_rows, activities, net_points,
+				creation, modified, owner, modified_by)
+			select concat_ws('|', resident, {PERIOD_SQL}, {key}), resident,
+				max(if({merit}, resident_name, null)), {PERIOD_SQL}, {section}, {int(all_sections)},
+				max(if({merit}, grid, null)), max(if({merit}, community, null)),
+				sum(if({merit}, points, 0)), sum(if({merit}, 1, 0)),
+				sum(if({merit} and source_doctype = %(activity)s, if(kind = 'Reversal', -1, 1), 0)),
+				sum(points), %(now)s, %(now)s, %(user)s, %(user)s
+			from `tabPoints Transaction`
+			where docstatus = 1 {only}
+			group by resident, {PERIOD_SQL}{"" if all_sections else ", coalesce(section, '')"}""",
+			{
+				"spending": SPENDING_SOURCE,
+				"activity": ACTIVITY_SOURCE,
+				"now": frappe.utils.now(),
+				"user": frappe.session.user,
+				"residents": tuple(residents or ()),
+			},
+		)
+	if residents is None:
+		return frappe.db.count(PERIOD_TOTALS)
+	return frappe.db.count(PERIOD_TOTALS, {"resident": ("in", list(residents))})
 
 
 def _sql_list(values) -> str:
@@ -523,7 +658,11 @@ def drift() -> list[dict]:
 		.where(account.name.isnull())
 		.run(as_dict=True)
 	)
-	return [row for row in rows + orphans if cint(row.balance) != cint(row.ledger)] + totals_drift()
+	return (
+		[row for row in rows + orphans if cint(row.balance) != cint(row.ledger)]
+		+ totals_drift()
+		+ period_totals_drift()
+	)
 
 
 def totals_drift() -> list[dict]:
@@ -547,6 +686,37 @@ def totals_drift() -> list[dict]:
 		having sum(is_total) != 1 or sum(is_row) = 0
 			or sum(total_net) != sum(row_net) or sum(total_merit) != sum(row_merit)""",
 		{"spending": SPENDING_SOURCE},
+		as_dict=True,
+	)
+
+
+def period_totals_drift() -> list[dict]:
+	"""Period totals that differ from their ledger rows, totals no row adds up to, and rows no
+	total counts: should be empty. Each row is keyed twice, for its section and for all sections."""
+	merit = _merit_sql()
+	activity = f"if({merit} and source_doctype = %(activity)s, if(kind = 'Reversal', -1, 1), 0)"
+	rows = " union all ".join(
+		f"""select concat_ws('|', resident, {PERIOD_SQL}, {key}), resident, 0, 0, 0, 0, 0,
+			points, if({merit}, points, 0), if({merit}, 1, 0), {activity}, 1
+		from `tabPoints Transaction`
+		where docstatus = 1"""
+		for key in ("coalesce(section, '')", f"'{ALL_SECTIONS}'")
+	)
+	return frappe.db.sql(
+		f"""select total, max(resident) as resident, sum(total_net) as balance, sum(row_net) as ledger
+		from (
+			select name as total, resident, net_points as total_net, merit_points as total_merit,
+				merit_rows as total_rows, activities as total_activities, 1 as is_total,
+				0 as row_net, 0 as row_merit, 0 as row_rows, 0 as row_activities, 0 as is_row
+			from `tab{PERIOD_TOTALS}`
+			union all
+			{rows}
+		) keyed
+		group by total
+		having sum(is_total) != 1 or sum(is_row) = 0
+			or sum(total_net) != sum(row_net) or sum(total_merit) != sum(row_merit)
+			or sum(total_rows) != sum(row_rows) or sum(total_activities) != sum(row_activities)""",
+		{"spending": SPENDING_SOURCE, "activity": ACTIVITY_SOURCE},
 		as_dict=True,
 	)
 

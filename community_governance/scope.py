@@ -93,6 +93,11 @@ RULES: dict[str, dict[str, tuple]] = {
 		"grids": ("grid",),
 		"residents": ("resident",),
 	},
+	# a half-year's total carries the greatest place of its earnings (see ledger.add_to_period_totals)
+	"Points Period Total": {
+		"grids": ("grid",),
+		"residents": ("resident",),
+	},
 	"Volunteer Activity": {
 		"grids": ("community", "grid"),
 		"residents": (("attendees", "resident"),),

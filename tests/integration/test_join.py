@@ -89,6 +89,7 @@ def joined(world):
 			):
 				frappe.db.delete("Points Account", {"resident": resident})
 				frappe.db.delete("Points Monthly Total", {"resident": resident})
+				frappe.db.delete("Points Period Total", {"resident": resident})
 				frappe.db.delete("Resident", {"name": resident})
 		for user in users:
 			for doctype in ("Has Role", "User Email", "Block Module", "DefaultValue"):

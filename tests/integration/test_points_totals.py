@@ -180,3 +180,157 @@ def test_no_one_writes_a_total_by_hand(world):
 				"month": date.today().replace(day=1),
 			}
 		).insert()
+
+
+# --- the half-year totals --------------------------------------------------------------------------
+
+PERIOD_TOTALS = ledger.PERIOD_TOTALS
+
+
+def independent_period_totals(resident: str) -> dict:
+	"""The resident's half-year totals, per section and over all sections, from the raw rows."""
+	rows = frappe.db.sql(
+		"""select posting_date, section, grid, community, resident_name, kind, source_doctype, points
+		from `tabPoints Transaction` where docstatus = 1 and resident = %s""",
+		resident,
+		as_dict=True,
+	)
+	totals = {}
+	for row in rows:
+		day = getdate(row.posting_date)
+		period = f"{day.year}-H{1 if day.month <= 6 else 2}"
+		for key in ((period, row.section or "", 0), (period, "", 1)):
+			total = totals.setdefault(
+				key,
+				{"merit_points": 0, "merit_rows": 0, "net_points": 0, "activities": 0, "grid": None},
+			)
+			total["net_points"] += row.points
+			if row.kind in ("Earn", "Adjustment", "Reversal") and row.source_doctype != "Reward Redemption":
+				total["merit_points"] += row.points
+				total["merit_rows"] += 1
+				total["grid"] = max(total["grid"] or "", row.grid or "") or None
+				if row.source_doctype == "Volunteer Activity":
+					total["activities"] += -1 if row.kind == "Reversal" else 1
+	return totals
+
+
+def kept_period_totals(resident: str) -> dict:
+	rows = frappe.get_all(
+		PERIOD_TOTALS,
+		filters={"resident": resident},
+		fields=[
+			"period",
+			"section",
+			"all_sections",
+			"grid",
+			"merit_points",
+			"merit_rows",
+			"net_points",
+			"activities",
+		],
+	)
+	return {
+		(row.period, row.section or "", row.all_sections): {
+			"merit_points": row.merit_points,
+			"merit_rows": row.merit_rows,
+			"net_points": row.net_points,
+			"activities": row.activities,
+			"grid": row.grid or None,
+		}
+		for row in rows
+	}
+
+
+def test_every_kind_of_posting_and_its_reversal_keep_the_period_totals_equal_to_the_ledger(world):
+	resident = world.residents["resident1"]
+	as_user(world.users["cw1"])
+	event = activity(world, ["resident1", "resident2"], points=5).insert()
+	event.submit()  # post_many
+	as_user("Administrator")
+	ledger.post(resident, 3, "Adjustment", remark="no section")
+	half_a_year_ago = add_days(getdate(nowdate()), -190)
+	ledger.post(
+		resident, 2, "Earn", section="Neighbourly Help", remark="back-dated", posting_date=half_a_year_ago
+	)
+	ledger.post(resident, -4, "Redeem", remark="spent at the counter")
+	assert kept_period_totals(resident) == independent_period_totals(resident)
+	event.reload()
+	event.cancel()  # reverses the activity's awards
+	for key in ("resident1", "resident2"):
+		assert kept_period_totals(world.residents[key]) == independent_period_totals(world.residents[key])
+	assert not ledger.period_totals_drift()
+	assert not ledger.drift()
+
+
+def test_the_drift_check_finds_a_period_total_changed_behind_the_ledgers_back(world):
+	as_user("Administrator")
+	ledger.post(world.residents["resident1"], 4, "Adjustment", section=SECTION, remark="test")
+	assert not ledger.period_totals_drift()
+	total = frappe.qb.DocType(PERIOD_TOTALS)
+	frappe.qb.update(total).set(total.merit_rows, total.merit_rows + 1).where(
+		(total.resident == world.residents["resident1"]) & (total.all_sections == 1)
+	).run()
+	drifted = ledger.drift()
+	assert {row.resident for row in drifted} == {world.residents["resident1"]}
+	assert all(row.total.endswith(f"|{ledger.ALL_SECTIONS}") for row in drifted)
+
+
+def test_rebuilding_gives_the_same_period_totals(world):
+	as_user("Administrator")
+	ledger.post(world.residents["resident1"], 6, "Earn", section=SECTION, remark="for the rebuild")
+	ledger.post(world.residents["resident1"], -1, "Redeem", remark="spending")
+	fields = ("merit_points", "merit_rows", "net_points", "activities", "grid", "community", "resident_name")
+	before = {row.name: row for row in frappe.get_all(PERIOD_TOTALS, fields=["name", *fields])}
+	assert ledger.rebuild_period_totals() == len(before)
+	after = {row.name: row for row in frappe.get_all(PERIOD_TOTALS, fields=["name", *fields])}
+	assert set(before) == set(after)
+	for name, row in before.items():
+		for field in fields:
+			assert (after[name][field] or None) == (row[field] or None), (name, field)
+
+
+@pytest.mark.parametrize("section", [None, SECTION])
+def test_the_half_year_leaderboard_from_period_totals_equals_the_one_from_rows(world, section):
+	as_user(world.users["cw1"])
+	for points, attendees in ((4, ["resident1", "resident2"]), (7, ["resident2"]), (4, ["resident1"])):
+		event = activity(world, attendees, points=points).insert()
+		event.submit()
+	as_user("Administrator")
+	ledger.post(world.residents["resident1"], -2, "Redeem", remark="spending is not merit")
+	ledger.post(world.residents["resident2"], 1, "Adjustment", remark="merit without a section")
+	today = getdate(nowdate())
+	as_user(world.users["soa"])
+	filters = points_leaderboard.normalised(
+		{
+			"period": points_leaderboard.current_half(today),
+			"year": today.year,
+			"top_n": 50,
+			"section": section,
+		}
+	)
+	assert points_leaderboard.reads_period_totals(filters)
+	from_periods = points_leaderboard.from_period_totals(filters)
+	assert from_periods == points_leaderboard.from_ledger_rows(filters)
+	assert from_periods == points_leaderboard.from_monthly_totals(filters)
+	assert {world.residents["resident1"], world.residents["resident2"]} <= {
+		row["resident"] for row in from_periods
+	}
+	assert points_leaderboard.get_data(filters) == from_periods
+
+
+def test_a_part_of_the_site_or_a_scoped_viewer_does_not_read_the_period_totals(world):
+	today = getdate(nowdate())
+	half = {"period": points_leaderboard.current_half(today), "year": today.year}
+	as_user(world.users["soa"])
+	assert not points_leaderboard.reads_period_totals(points_leaderboard.normalised({**half, "grid": "TG11"}))
+	as_user(world.users["cw1"])
+	assert not points_leaderboard.reads_period_totals(points_leaderboard.normalised(half))
+
+
+def test_a_resident_sees_only_their_own_period_totals(world):
+	as_user("Administrator")
+	ledger.post(world.residents["resident1"], 2, "Adjustment", remark="mine")
+	ledger.post(world.residents["resident2"], 2, "Adjustment", remark="theirs")
+	as_user(world.users["resident1"])
+	seen = set(frappe.get_list(PERIOD_TOTALS, pluck="resident", limit_page_length=0))
+	assert seen == {world.residents["resident1"]}

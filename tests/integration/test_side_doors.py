@@ -92,6 +92,10 @@ FACTORIES = {
 		"Points Monthly Total",
 		lambda world: _place(resident=world.residents["resident2"], month="2001-01-01"),
 	),
+	"Points Period Total": _record(
+		"Points Period Total",
+		lambda world: _place(resident=world.residents["resident2"], period="2001-H1"),
+	),
 	"Volunteer Activity": _record("Volunteer Activity", lambda world: _place()),
 	"Reward Redemption": _record(
 		"Reward Redemption", lambda world: _place(resident=world.residents["resident2"])

@@ -6,21 +6,26 @@ section, with each one's earnings by section and the activities they attended.
 
 Two aggregate ``frappe.get_list`` queries, whatever the number of residents: one ranks the residents,
 one breaks the top ones down. Both go through the permission layer, so each viewer ranks only the
-residents in their own scope. A period of whole months (the half-years always are) reads the
-monthly totals the ledger keeps; any other period reads the ledger rows, with the same figures.
+residents in their own scope. A half-year of the whole site (a viewer who sees every resident, no
+place chosen) reads the period totals the ledger keeps, its top residents straight from an index in
+rank order; any other period of whole months, or a part of the site, reads the monthly totals (they
+carry the place of each posting); any other period reads the ledger rows. All give the same figures.
 """
 
 from collections import defaultdict
 from datetime import date
 
 import frappe
+from community_governance import scope
 from community_governance.ledger import (
 	ACTIVITY_SOURCE,
 	MERIT_KINDS,
+	PERIOD_TOTALS,
 	SECTION_FIELDS,
 	SPENDING_SOURCE,
 	TOTALS,
 	month_of,
+	period_of,
 )
 from frappe import _
 from frappe.utils import cint, get_last_day, getdate
@@ -28,6 +33,7 @@ from frappe.utils import cint, get_last_day, getdate
 DOCTYPE = "Points Transaction"
 TABLE = f"`tab{DOCTYPE}`"
 TOTALS_TABLE = f"`tab{TOTALS}`"
+PERIOD_TABLE = f"`tab{PERIOD_TOTALS}`"
 FIRST_HALF, SECOND_HALF, CUSTOM = "First Half", "Second Half", "Custom"
 PERIODS = (FIRST_HALF, SECOND_HALF, CUSTOM)
 PLACE_FIELDS = ("resident_name", "community", "grid")
@@ -103,9 +109,22 @@ def get_columns() -> list[dict]:
 
 
 def get_data(filters) -> list[dict]:
+	if reads_period_totals(filters):
+		return from_period_totals(filters)
 	if covers_whole_months(filters):
 		return from_monthly_totals(filters)
 	return from_ledger_rows(filters)
+
+
+def reads_period_totals(filters) -> bool:
+	"""A half-year ranked over every resident: the period totals hold each one's sum, whatever
+	places they lived in; a part of the site needs the place of each posting (the monthly totals)."""
+	return (
+		filters.period in (FIRST_HALF, SECOND_HALF)
+		and not filters.get("community")
+		and not filters.get("grid")
+		and scope.get_scope().sees_all
+	)
 
 
 def covers_whole_months(filters) -> bool:
@@ -150,6 +169,59 @@ def from_monthly_totals(filters) -> list[dict]:
 	for row in rows:
 		add_to_breakdown(places, by_section, row)
 		activities[row.resident] += cint(row.activities)
+	return leader_rows(leaders, places, by_section, activities)
+
+
+def from_period_totals(filters) -> list[dict]:
+	"""The top residents are the first rows of the index in rank order of the half-year's totals,
+	over all sections or of the chosen one; the breakdown by section reads the leaders' own totals."""
+	section, period = filters.get("section"), period_of(filters.from_date)
+	# the filters of one of the two indexes in rank order (see the DocType's on_doctype_update)
+	ranked_by = (
+		[PERIOD_TOTALS, "section", "=", section] if section else [PERIOD_TOTALS, "all_sections", "=", 1]
+	)
+	leaders = frappe.get_list(
+		PERIOD_TOTALS,
+		filters=[
+			[PERIOD_TOTALS, "period", "=", period],
+			ranked_by,
+			[PERIOD_TOTALS, "merit_rows", ">", 0],  # only spending ranks no one
+		],
+		fields=[
+			"resident",
+			"resident_name",
+			"community",
+			"grid",
+			"merit_points as points",
+			"activities",
+		],
+		order_by=f"{PERIOD_TABLE}.`merit_points` desc, {PERIOD_TABLE}.`resident` asc",
+		limit_page_length=filters.top_n,
+	)
+	if not leaders:
+		return []
+	places, by_section, activities = breakdown_sums()
+	for row in leaders:
+		places[row.resident] = {field: row[field] or None for field in PLACE_FIELDS}
+		activities[row.resident] = cint(row.activities)
+	if section:
+		for row in leaders:
+			by_section[row.resident][SECTION_FIELDS[section]] = cint(row.points)
+	else:
+		rows = frappe.get_list(
+			PERIOD_TOTALS,
+			filters=[
+				[PERIOD_TOTALS, "period", "=", period],
+				[PERIOD_TOTALS, "all_sections", "=", 0],
+				[PERIOD_TOTALS, "resident", "in", [row.resident for row in leaders]],
+			],
+			fields=["resident", "section", "merit_points as points"],
+			order_by=None,
+			limit_page_length=0,
+		)
+		for row in rows:
+			if row.section in SECTION_FIELDS:
+				by_section[row.resident][SECTION_FIELDS[row.section]] += cint(row.points)
 	return leader_rows(leaders, places, by_section, activities)
 
 
