@@ -27,9 +27,9 @@ from community_governance.utils.periods import period_bounds
 # --- patrols --------------------------------------------------------------------------------------
 
 # captains patrol every day of the last week (each as diligent as they are: the week the Patrol
-# Coverage report shows), and before that about once a month: one day of each window, on most windows
+# Coverage report shows), and before that about every six weeks: one day of each window, on most windows
 DAILY_DAYS = 7
-WINDOW_DAYS = 30
+WINDOW_DAYS = 42
 DILIGENCE = (0.6, 0.95)
 
 
@@ -41,7 +41,7 @@ class Findings:
 	first_and_last: bool
 
 
-FINDINGS = {"full": Findings(0.02, False), "small": Findings(0.1, True)}
+FINDINGS = {"full": Findings(0.025, False), "small": Findings(0.1, True)}
 
 # what a captain finds: description, severity, request priority
 HAZARDS = (

@@ -2,7 +2,7 @@
 households (elders living alone, residents in special care or with a disability, children in
 difficulty), drawn up by the grid worker, who visits, or hands the plan to the street's volunteer
 in the volunteer's own grid. Visits are quarterly for most of the year and monthly over its last
-three months (the plans are switched then); a need found becomes a service request for elder care
+two months (the plans are switched then); a need found becomes a service request for elder care
 that the grid worker dispatches to the volunteer or takes on, and a few visitors fall behind."""
 
 import datetime
@@ -22,8 +22,8 @@ CALL_AHEAD_DAYS = 31
 
 PLAN = "Care Visit Plan"
 VISIT = "Care Visit"
-# the visits of the last three months are monthly, those before quarterly
-MONTHLY_DAYS = 91
+# the visits of the last two months are monthly, those before quarterly
+MONTHLY_DAYS = 61
 QUARTER = 88
 # a visitor who has fallen behind has not been for this many days
 LATE_DAYS = 21

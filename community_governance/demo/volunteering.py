@@ -50,6 +50,7 @@ CIVILISATION_POINTS = 5
 ANNOUNCED_DAYS = 7  # an activity is put on the calendar this many days before it takes place
 HELD_FOR = 2.5  # hours from an activity's start until the worker records it, once it is over
 PLANNED_AHEAD_DAYS = 10  # activities up to this many days after today are already on the calendar
+MONTHLY_BEFORE_DAYS = 61  # sections meet twice a month over these last days, monthly before
 
 # team -> (the sections it serves, what it does)
 TEAMS = {
@@ -357,10 +358,13 @@ def in_life(life: Life, day: datetime.date) -> bool:
 
 
 def section_activities(plan: Plan, community: Community) -> list[Activity]:
-	"""Each section's activity in every half-month, on a day of its own."""
+	"""Each section's activity in every half-month of the last two months and every month before,
+	on a day of its own."""
 	life = plan.life
 	activities = []
 	for first, last in half_months(life):
+		if first.day != 1 and first < life.end.date() - datetime.timedelta(days=MONTHLY_BEFORE_DAYS):
+			continue  # before the last two months, one a month
 		for section in SECTIONS:
 			rng = life.rng("volunteering", "activity", community.code, section, first)
 			day = first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
@@ -640,7 +644,7 @@ def person_redemptions(life: Life, person: Person, offers: list, earned: list) -
 			redemptions.append(redemption)
 			if not redemption.rejected:
 				spent += redemption.offer.points
-		day += datetime.timedelta(days=rng.randint(30, 70))
+		day += datetime.timedelta(days=rng.randint(45, 100))
 	return redemptions, spent
 
 
