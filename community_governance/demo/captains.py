@@ -27,9 +27,9 @@ from community_governance.utils.periods import period_bounds
 # --- patrols --------------------------------------------------------------------------------------
 
 # captains patrol every day of the last week (each as diligent as they are: the week the Patrol
-# Coverage report shows), and before that about every six weeks: one day of each window, on most windows
+# Coverage report shows), and before that about every eight weeks: one day of each window, on most windows
 DAILY_DAYS = 7
-WINDOW_DAYS = 42
+WINDOW_DAYS = 56
 DILIGENCE = (0.6, 0.95)
 
 
@@ -41,7 +41,7 @@ class Findings:
 	first_and_last: bool
 
 
-FINDINGS = {"full": Findings(0.025, False), "small": Findings(0.1, True)}
+FINDINGS = {"full": Findings(0.03, False), "small": Findings(0.1, True)}
 
 # what a captain finds: description, severity, request priority
 HAZARDS = (
@@ -88,7 +88,7 @@ NOTICES_PER_MONTH = (1, 1, 2)  # a community worker's, in each month of the life
 COMMUNITY_WIDE = 0.2  # the rest go to one grid
 # the newest notice of a month is at least this old, so that its readers have read it by today
 NOTICE_MARGIN_DAYS = 3
-NOTICE_READERS = (1, 3)  # of the residents with a login it reaches, how many open it soon
+NOTICE_READERS = (1, 2)  # of the residents with a login it reaches, how many open it soon
 NOTICES = (
 	("停水通知", "因供水管网检修，{day}8:00至17:00停水，请各位居民提前储水。", 1),
 	("消防安全检查通知", "{day}起，社区将联合物业入户检查消防安全，请家中留人配合。", 1),
