@@ -588,20 +588,9 @@ class Planner:
 			"Rejected": (6, (("reject", 4),)),
 			"Escalated": (80, ()),
 		}
-		# and one filed this month, already fixed and rated, so this month has a satisfaction rate
-		this_month = self.life.end - datetime.datetime.combine(
-			self.life.end.date().replace(day=1), datetime.time()
-		)
-		hours_this_month = this_month.total_seconds() / 3600
-		if hours_this_month > 8:
-			filed = min(30, hours_this_month - 0.5)
-			plans["Closed"] = (
-				filed,
-				(("dispatch", filed * 0.8), ("accept", filed * 0.4, "resolve"), ("close", 0)),
-			)
 		for state, (filed, steps) in plans.items():
 			day = end(filed).date()
-			channel = "Resident App" if state in ("Reopened", "Open", "Closed") else "Phone"
+			channel = "Resident App" if state in ("Reopened", "Open") else "Phone"
 			filing = self.filing(rng, place, KINDS[0], day, 0, channel)
 			filing.key = f"requests/{place.community}/today/{state}"
 			filing.at = end(filed)
@@ -623,13 +612,29 @@ class Planner:
 					story.then(
 						self.life.end - timedelta(hours=1), filing.requester_user, rate_request(ref, 2, False)
 					)
-				elif step == "close":
-					story.then(
-						self.life.end - timedelta(hours=1), filing.requester_user, rate_request(ref, 5, True)
-					)
 				elif step == "reject":
 					story.then(at, handler, reject_request(ref, REJECTIONS[0]))
 			yield story
+		yield from self.rated_this_month(rng, place)
+
+	def rated_this_month(self, rng, place: Place):
+		"""One request filed this month and already fixed and rated, so this month has a satisfaction
+		rate (the desk's card counts the requests filed since the first)."""
+		month_start = datetime.datetime.combine(self.life.end.date().replace(day=1), datetime.time())
+		filed_at = month_start + timedelta(hours=9.5)
+		if self.life.end - filed_at < timedelta(hours=6):
+			return
+		filing = self.filing(rng, place, KINDS[0], filed_at.date(), 0, "Resident App")
+		filing.key = f"requests/{place.community}/today/Closed"
+		filing.at = filed_at
+		story = life.Story(filing.key)
+		ref = Ref(story, filing.key)
+		handler = place.grid_workers[filing.grid]
+		story.then(filing.at, filing.filer, file_request(ref, filing))
+		story.then(filed_at + timedelta(hours=1), place.worker, dispatch_request(ref, handler))
+		story.then(filed_at + timedelta(hours=3), handler, accept_request(ref, filing.template.note))
+		story.then(self.life.end - timedelta(hours=1), filing.requester_user, rate_request(ref, 5, True))
+		yield story
 
 	def climb(self, filing: Filing):
 		"""The sweeps that take an unanswered request from the grid to the street."""
