@@ -381,15 +381,10 @@ def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
 	residents or of everyone (a patch, or a repair after drift). Returns how many monthly totals
 	there are now."""
 	rebuild_period_totals(residents)
-	totals = frappe.qb.DocType(TOTALS)
-	deleting = frappe.qb.from_(totals).delete()
-	if residents is not None:
-		if not residents:
-			return 0
-		deleting = deleting.where(totals.resident.isin(list(residents)))
-	deleting.run()
+	if not _delete_totals(TOTALS, residents):
+		return 0
 	now, user = frappe.utils.now(), frappe.session.user
-	merit = f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
+	merit = _merit_sql()
 	only = "and resident in %(residents)s" if residents is not None else ""
 	frappe.db.sql(
 		f"""insert into `tab{TOTALS}` (name, resident, resident_name, month, section, grid, community,
@@ -421,6 +416,19 @@ def rebuild_monthly_totals(residents: list[str] | None = None) -> int:
 PERIOD_SQL = "concat(year(posting_date), if(month(posting_date) <= 6, '-H1', '-H2'))"
 
 
+def _delete_totals(doctype: str, residents: list[str] | None) -> bool:
+	"""Delete the totals about to be rebuilt: of these residents, or all. False when there are none
+	to rebuild (an empty list of residents)."""
+	if residents is not None and not residents:
+		return False
+	totals = frappe.qb.DocType(doctype)
+	deleting = frappe.qb.from_(totals).delete()
+	if residents is not None:
+		deleting = deleting.where(totals.resident.isin(list(residents)))
+	deleting.run()
+	return True
+
+
 def _merit_sql() -> str:
 	return f"(kind in {_sql_list(MERIT_KINDS)} and coalesce(source_doctype, '') != %(spending)s)"
 
@@ -428,13 +436,8 @@ def _merit_sql() -> str:
 def rebuild_period_totals(residents: list[str] | None = None) -> int:
 	"""Recompute the period totals from the ledger rows, of some residents or of everyone.
 	Returns how many period totals there are now."""
-	totals = frappe.qb.DocType(PERIOD_TOTALS)
-	deleting = frappe.qb.from_(totals).delete()
-	if residents is not None:
-		if not residents:
-			return 0
-		deleting = deleting.where(totals.resident.isin(list(residents)))
-	deleting.run()
+	if not _delete_totals(PERIOD_TOTALS, residents):
+		return 0
 	merit = _merit_sql()
 	only = "and resident in %(residents)s" if residents is not None else ""
 	for all_sections in (False, True):
