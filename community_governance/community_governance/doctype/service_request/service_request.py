@@ -157,6 +157,7 @@ class ServiceRequest(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.flags.requester_record = None
 		self.set_requester_for_resident_filer()
 		self.validate_channel()
 		self.validate_place()
@@ -190,7 +191,7 @@ class ServiceRequest(Document):
 		self.requester = next(iter(own))
 		self.channel = "Resident App"
 		if not self.building:
-			self.building = frappe.db.get_value("Resident", self.requester, "building")
+			self.building = self.requester_record().building
 
 	def validate_channel(self):
 		# a quick report earns its reporter points: it comes only from the quick report page
@@ -213,9 +214,9 @@ class ServiceRequest(Document):
 				title=_("Not a Resident"),
 			)
 		if not self.building and self.requester:
-			self.building = frappe.db.get_value("Resident", self.requester, "building")
+			self.building = self.requester_record().building
 		if self.is_new() and self.files_as_resident():
-			home = frappe.db.get_value("Resident", self.requester, "building")
+			home = self.requester_record().building
 			if self.building != home:
 				frappe.throw(
 					_("You can file requests only for the building you live in ({0}).").format(
@@ -225,10 +226,20 @@ class ServiceRequest(Document):
 				)
 
 	def requester_is_contributor(self) -> bool:
-		return (
-			bool(self.requester)
-			and frappe.db.get_value("Resident", self.requester, "resident_kind") == "Contributor"
-		)
+		return bool(self.requester) and self.requester_record().resident_kind == "Contributor"
+
+	def requester_record(self) -> frappe._dict:
+		"""What the steps of one save read of the requester's Resident record, read once."""
+		record = self.flags.requester_record
+		if record is None or record.name != self.requester:
+			record = frappe.db.get_value(
+				"Resident",
+				self.requester,
+				["name", "building", "resident_kind", "full_name", "user"],
+				as_dict=True,
+			) or frappe._dict(name=self.requester)
+			self.flags.requester_record = record
+		return record
 
 	def set_derived_links(self):
 		# set here as well as by fetch_from: the requester and building may be filled in by validate
@@ -236,9 +247,8 @@ class ServiceRequest(Document):
 			frappe.throw(_("Choose the building the request is about."), title=_("Building Missing"))
 		self.grid, self.community = frappe.db.get_value("Building", self.building, ["grid", "community"])
 		if self.requester:
-			self.requester_name, self.requester_user = frappe.db.get_value(
-				"Resident", self.requester, ["full_name", "user"]
-			)
+			record = self.requester_record()
+			self.requester_name, self.requester_user = record.full_name, record.user
 
 	def keep_fields_the_user_may_not_change(self):
 		before = self.get_doc_before_save()
@@ -474,9 +484,7 @@ class ServiceRequest(Document):
 			self.resolution_due,
 		)
 		self.escalation_level = "Grid"
-		self.current_owner = responsible_user(
-			self.grid or frappe.db.get_value("Building", self.building, "grid")
-		)
+		self.current_owner = responsible_user(self.grid)
 		self.reopen_count = 0
 
 	def set_sla_status(self):
