@@ -1,6 +1,7 @@
 """The Service Request KPI and Overdue Service Requests reports: figures that match an independent
 count over requests taken through the real loop, and each viewer sees only their part."""
 
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -387,3 +388,43 @@ def test_overdue_respects_scope(world, overdue):
 		rows = overdue_rows()
 		assert (overdue["unanswered"] in rows) == sees, user_key
 		assert (overdue["unresolved"] in rows) == sees, user_key
+
+
+def kpi_query_as(user: str, monkeypatch) -> str:
+	"""The statement the KPI report runs for ``user``, as MariaDB receives it."""
+	statements = []
+	sql = frappe.db.sql
+
+	def recording(query, *args, **kwargs):
+		statements.append(frappe.db.mogrify(query, args[0] if args else kwargs.get("values")))
+		return sql(query, *args, **kwargs)
+
+	monkeypatch.setattr(frappe.db, "sql", recording)
+	as_user(user)
+	kpi()
+	as_user("Administrator")
+	monkeypatch.setattr(frappe.db, "sql", sql)
+	return next(query for query in statements if "from `tabService Request`" in query)
+
+
+def index_columns() -> dict[str, list[str]]:
+	columns = defaultdict(list)
+	for row in frappe.db.sql("show index from `tabService Request`", as_dict=True):
+		columns[row.Key_name].append(row.Column_name)
+	return columns
+
+
+@pytest.mark.parametrize("user_key", ["cw1", "gw11", "captain2"])
+def test_kpi_reads_a_viewers_scope_through_indexes(world, user_key, monkeypatch):
+	"""A viewer's scope ORs several columns (the grid, the users on the request...): unless each has
+	an index of its own, MariaDB cannot merge their ranges and reads the whole site's period; a
+	worker's lead to the filing time, so the report reads only the period's rows of their scope
+	(the plans at scale: benchmarks/district.py)."""
+	query = kpi_query_as(world.users[user_key], monkeypatch)
+	scoped = set(re.findall(r"`tabService Request`\.`(\w+)` IN \(", query))
+	assert scoped, query
+	indexes = list(index_columns().values())
+	for column in scoped:
+		assert any(columns[0] == column for columns in indexes), column
+		if user_key != "captain2":
+			assert [column, "creation"] in indexes, column

@@ -78,6 +78,11 @@ TEXT_FIELDS = (
 	"follow_up_note",
 )
 # who may take on a dispatched request
+# the columns of a worker's scope (its grids and its users, see scope.RULES): each has an index
+# that leads to the filing time, so a worker's report reads only the period's rows of their scope
+PERIOD_SCOPE_COLUMNS = tuple(
+	column for part in ("grids", "users") for column in scope.RULES["Service Request"][part]
+)
 HANDLER_ROLES = ("Community Worker", "Grid Worker", "Volunteer", "Contributor")
 
 
@@ -572,6 +577,10 @@ def validate_attachment(file, method=None):
 
 def on_doctype_update():
 	"""Reports count the requests filed in a period: their plan reads only that period's rows,
-	the whole site's or one community's."""
+	the whole site's, one community's, or a worker's scope."""
 	frappe.db.add_index("Service Request", ["creation"])
 	frappe.db.add_index("Service Request", ["community", "creation"])
+	# a worker's scope ORs the request's grid with the users on it: with each column's own index
+	# leading to the filing time, MariaDB merges one period's ranges of each (index_merge)
+	for column in PERIOD_SCOPE_COLUMNS:
+		frappe.db.add_index("Service Request", [column, "creation"])
