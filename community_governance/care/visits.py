@@ -78,6 +78,9 @@ def file_request_for_need(visit) -> str:
 
 def sync_request_status(request, method=None):
 	"""``Service Request.on_update``: a visit shows the live status of the request its need became."""
+	# a request is linked after it is filed, with its status; later saves matter when it moves
+	if request.flags.in_insert or not request.has_value_changed("workflow_state"):
+		return
 	visit = frappe.qb.DocType(VISIT)
 	frappe.qb.update(visit).set(visit.request_status, request.workflow_state).where(
 		visit.service_request == request.name

@@ -143,6 +143,9 @@ def sync_finding_status(request, method=None):
 	"""``Service Request.on_update``: a finding shows the live status of the request it became."""
 	if request.channel != "Patrol":
 		return
+	# a request is linked after it is filed, with its status; later saves matter when it moves
+	if request.flags.in_insert or not request.has_value_changed("workflow_state"):
+		return
 	finding = frappe.qb.DocType("Patrol Finding")
 	frappe.qb.update(finding).set(finding.request_status, request.workflow_state).where(
 		finding.service_request == request.name
