@@ -47,12 +47,16 @@ def run(now=None, inline: bool = False) -> int | None:
 		return None
 	chunks = list(batches(names))
 	frappe.cache.set(_key(BATCHES_LEFT), len(chunks), ex=RUN_INTERVAL_SECONDS)
+	# the batches go out when this run's transaction commits: until then its Overdue marks hold
+	# the rows' locks, and a worker starting at once would wait on them
+	frappe.db.after_rollback.add(_release_run_lock)
 	for index, batch in enumerate(chunks):
 		frappe.enqueue(
 			"community_governance.escalation.escalate_batch",
 			queue=QUEUE,
 			job_id=f"cg-escalate-{index}",
 			deduplicate=True,
+			enqueue_after_commit=True,
 			names=batch,
 			at=now.isoformat(),  # not `now`: that is enqueue's own "run it here" switch
 		)
@@ -70,7 +74,7 @@ def escalate_batch(names: list[str], at: str) -> int:
 		raise
 	finally:
 		if frappe.cache.decr(_key(BATCHES_LEFT)) <= 0:
-			frappe.cache.delete(_key(RUN_LOCK))
+			_release_run_lock()
 
 
 def mark_overdue(now) -> None:
@@ -115,6 +119,10 @@ def _key(name: str) -> str:
 
 def _take_run_lock() -> bool:
 	return bool(frappe.cache.set(_key(RUN_LOCK), 1, nx=True, ex=RUN_INTERVAL_SECONDS))
+
+
+def _release_run_lock() -> None:
+	frappe.cache.delete(_key(RUN_LOCK))
 
 
 # --- one batch -----------------------------------------------------------------------------------

@@ -179,6 +179,31 @@ def test_a_run_does_not_start_while_the_previous_one_is_working(world, committed
 	assert frappe.db.get_value(DOCTYPE, doc.name, "escalation_level") == "Grid"
 
 
+def test_the_batches_go_out_when_the_run_commits_and_a_run_rolled_back_sends_none(world, committed):
+	"""A worker taking a batch while the run's transaction is open would wait on the rows the run
+	marked Overdue; a run that rolls back sends nothing and leaves the next run free to start."""
+	from frappe.utils.background_jobs import get_queue
+
+	doc = file_request(world, description="Gate left open")
+	as_user("Administrator")
+	committed.append(doc.name)
+	frappe.db.commit()
+	now = get_datetime(doc.creation) + timedelta(hours=5)
+	queue = get_queue(escalation.QUEUE)
+	queue.empty()
+
+	assert escalation.run(now) >= 1
+	assert not queue.get_job_ids()
+	frappe.db.rollback()
+	assert not queue.get_job_ids()
+	assert not frappe.cache.exists(escalation._key(escalation.RUN_LOCK))
+
+	assert escalation.run(now) >= 1
+	frappe.db.commit()
+	assert queue.get_job_ids()
+	queue.empty()
+
+
 def test_the_scheduler_calls_the_batched_run():
 	assert (
 		"community_governance.tasks.escalate_overdue_requests"
