@@ -498,9 +498,10 @@ def registration_stories(life: Life) -> Iterator[Story]:
 				# the tests' month holds each outcome: one approved, one turned down, one waiting
 				kinds = ["approve", "reject", "approve"][:count]
 			for index, kind in enumerate(kinds):
-				# the first of a month in its last two days, the others earlier; people register
-				# from their phones at any hour
-				low, high = (0.2, 1.8) if index == 0 else (2, MONTH_DAYS - 1)
+				# the first of a month in its last two days, still waiting; the others early enough
+				# to be decided by the end, as the verifier's round may fall on the next morning.
+				# People register from their phones at any hour
+				low, high = (0.2, 1.8) if index == 0 else (DECISION_DAYS[1] + 2, MONTH_DAYS - 1)
 				moment = life.end - datetime.timedelta(days=month * MONTH_DAYS + rng.uniform(low, high))
 				if moment.date() < life.first_day:
 					continue
