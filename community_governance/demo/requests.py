@@ -155,6 +155,9 @@ PRIORITIES = {"Low": 15, "Medium": 70, "High": 15}
 # of every so many requests: one answered late, one resolved late, one reopened, one rated low but
 # solved, one rejected (everyday requests only); co-prime with the 7 days of the week
 LATE_RESPONSE, LATE_RESOLUTION, REOPENED, LOW_BUT_SOLVED, REJECTED = 27, 29, 31, 37, 11
+# and one reopened whose resident has not answered since the rework, so that its latest answer is
+# still "not solved": the street's resolution rate is not all but a few per cent
+NOT_ANSWERED_AGAIN = 23
 
 
 @dataclass
@@ -455,11 +458,12 @@ class Planner:
 			rng, ref, place, filing, pattern(LATE_RESPONSE, *salt, "response"), late_resolution
 		)
 		at = self.resolve(rng, ref, filing, handler, at, late_resolution)
-		reopened = pattern(REOPENED, *salt, "reopen")
+		answered_again = not pattern(NOT_ANSWERED_AGAIN, *salt, "unanswered")
+		reopened = pattern(REOPENED, *salt, "reopen") or not answered_again
 		low = pattern(LOW_BUT_SOLVED, *salt, "low")
 		at = self.rate(rng, ref, place, filing, handler, at, 2 if reopened or low else None, not reopened)
 		if reopened:
-			self.second_round(rng, ref, place, filing, handler, at)
+			self.second_round(rng, ref, place, filing, handler, at, answered_again)
 
 	def reject(self, rng, ref, place, filing):
 		at = self.after(filing.at, rng.uniform(0.05, 0.5) * filing.targets.response_hours)
@@ -560,8 +564,9 @@ class Planner:
 		grid_worker = place.grid_workers[filing.grid]
 		return grid_worker if handler != grid_worker else place.worker
 
-	def second_round(self, rng, ref, place, filing, handler, reopened):
-		"""Not solved: dispatched again within the next working hours, resolved, and this time solved."""
+	def second_round(self, rng, ref, place, filing, handler, reopened, answered: bool = True):
+		"""Not solved: dispatched again within the next working hours, resolved, and this time solved,
+		or not yet answered."""
 		grid_worker = place.grid_workers[filing.grid]
 		if filing.kind.key == "wish":
 			handler = grid_worker
@@ -570,7 +575,8 @@ class Planner:
 		ref.story.then(dispatched, dispatcher, dispatch_request(ref, handler))
 		resolved = self.after(dispatched, rng.uniform(2, 12))
 		ref.story.then(resolved, handler, accept_request(ref, filing.template.note + "（返工）"))
-		self.rate(rng, ref, place, filing, handler, resolved, rng.choice((4, 5)), True)
+		if answered:
+			self.rate(rng, ref, place, filing, handler, resolved, rng.choice((4, 5)), True)
 
 	# --- requests waiting today ---
 
