@@ -16,8 +16,7 @@ from community_governance.care import visits as care_visits
 from community_governance.demo import catalogue, street
 from community_governance.demo.life import Chapter, Life, Story
 
-# how often a grid worker phones ahead of a visit, over the last days of the life
-CALL_AHEAD = 0.5
+# a grid worker phones ahead of their visits over the last days of the life
 CALL_AHEAD_DAYS = 31
 
 PLAN = "Care Visit Plan"
@@ -162,14 +161,10 @@ def visit_days(start, switch, end, quarterly: bool, interval: int, rng) -> list[
 
 
 def calls_ahead(life, resident, visitor: str, day: datetime.date) -> bool:
-	"""A grid worker phones ahead of about half of the visits of the last month."""
+	"""A grid worker phones ahead of their visits of the last month, to be sure someone is at home
+	(the volunteer is told by the grid worker)."""
 	recent = day > life.end.date() - datetime.timedelta(days=CALL_AHEAD_DAYS)
-	return (
-		recent
-		and visitor != street.VOLUNTEER
-		and bool(resident.phone)
-		and life.rng("care", "call", resident.full_name, day).random() < CALL_AHEAD
-	)
+	return recent and visitor != street.VOLUNTEER and bool(resident.phone)
 
 
 def visit_story(life, building, resident, record: str, visitor: str, grid_worker: str, day) -> Story:
