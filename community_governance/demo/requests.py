@@ -155,9 +155,11 @@ PRIORITIES = {"Low": 15, "Medium": 70, "High": 15}
 # of every so many requests: one answered late, one resolved late, one reopened, one rated low but
 # solved, one rejected (everyday requests only); co-prime with the 7 days of the week
 LATE_RESPONSE, LATE_RESOLUTION, REOPENED, LOW_BUT_SOLVED, REJECTED = 27, 29, 31, 37, 11
-# and one reopened whose resident has not answered since the rework, so that its latest answer is
-# still "not solved": the street's resolution rate is not all but a few per cent
+# and, of the requests filed before the last month, one reopened whose resident has not answered
+# since the rework, so that its latest answer is still "not solved": the street's resolution rate is
+# not all but a few per cent (the last month's reworks are still to be answered anyway)
 NOT_ANSWERED_AGAIN = 23
+NOT_ANSWERED_BEFORE_DAYS = 30
 
 
 @dataclass
@@ -458,10 +460,16 @@ class Planner:
 			rng, ref, place, filing, pattern(LATE_RESPONSE, *salt, "response"), late_resolution
 		)
 		at = self.resolve(rng, ref, filing, handler, at, late_resolution)
-		answered_again = not pattern(NOT_ANSWERED_AGAIN, *salt, "unanswered")
+		answered_again = not (
+			day < self.life.end.date() - timedelta(days=NOT_ANSWERED_BEFORE_DAYS)
+			and pattern(NOT_ANSWERED_AGAIN, *salt, "unanswered")
+		)
 		reopened = pattern(REOPENED, *salt, "reopen") or not answered_again
 		low = pattern(LOW_BUT_SOLVED, *salt, "low")
-		at = self.rate(rng, ref, place, filing, handler, at, 2 if reopened or low else None, not reopened)
+		# not solved is rated low, save by the resident who has not answered since the rework: they
+		# were content with how they were treated, not with the result
+		rating = 2 if (reopened and answered_again) or low else 3 if reopened else None
+		at = self.rate(rng, ref, place, filing, handler, at, rating, not reopened)
 		if reopened:
 			self.second_round(rng, ref, place, filing, handler, at, answered_again)
 
