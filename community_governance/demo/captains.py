@@ -36,9 +36,14 @@ DILIGENCE = (0.6, 0.95)
 @dataclass(frozen=True)
 class Findings:
 	chance: float  # that a patrol finds a hazard
-	# the small scale's month is the tests': each captain's first and last patrol there find one, so
-	# that the month shows hazards fixed and hazards still open
+	# the small scale's month is the tests': the first and last patrol there of each captain who
+	# walks most days find one, so that the month shows hazards fixed and hazards still open, and
+	# still more nil reports than findings
 	first_and_last: bool
+
+
+# the patrols a captain walks in the small scale's month for their first and last to find a hazard
+MARKED_FROM = 5
 
 
 FINDINGS = {"full": Findings(0.03, False), "small": Findings(0.1, True)}
@@ -230,7 +235,7 @@ def patrol_stories(life: Life, captain: Captain) -> Iterator[Story]:
 	findings = FINDINGS[life.scale]
 	moments = [patrol_moment(life, captain, day) for day in patrol_days(life, captain)]
 	lived = [moment for moment in moments if moment <= life.end]
-	marked = {lived[0], lived[-1]} if findings.first_and_last and lived else set()
+	marked = {lived[0], lived[-1]} if findings.first_and_last and len(lived) >= MARKED_FROM else set()
 	for moment in moments:
 		rng = life.rng("patrol", captain.building.name, moment.date())
 		story = Story(f"patrol/{captain.building.name}/{moment.date()}")
