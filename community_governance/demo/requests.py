@@ -460,18 +460,16 @@ class Planner:
 			rng, ref, place, filing, pattern(LATE_RESPONSE, *salt, "response"), late_resolution
 		)
 		at = self.resolve(rng, ref, filing, handler, at, late_resolution)
-		answered_again = not (
-			day < self.life.end.date() - timedelta(days=NOT_ANSWERED_BEFORE_DAYS)
-			and pattern(NOT_ANSWERED_AGAIN, *salt, "unanswered")
-		)
-		reopened = pattern(REOPENED, *salt, "reopen") or not answered_again
+		before_last_month = day < self.life.end.date() - timedelta(days=NOT_ANSWERED_BEFORE_DAYS)
+		left_unanswered = before_last_month and pattern(NOT_ANSWERED_AGAIN, *salt, "unanswered")
+		reopened = pattern(REOPENED, *salt, "reopen") or left_unanswered
 		low = pattern(LOW_BUT_SOLVED, *salt, "low")
-		# not solved is rated low, save by the resident who has not answered since the rework: they
-		# were content with how they were treated, not with the result
-		rating = 2 if (reopened and answered_again) or low else 3 if reopened else None
+		# not solved is rated low, save by the resident who will not answer again: they were content
+		# with how they were treated, not with the result
+		rating = 2 if low or (reopened and not left_unanswered) else 3 if left_unanswered else None
 		at = self.rate(rng, ref, place, filing, handler, at, rating, not reopened)
 		if reopened:
-			self.second_round(rng, ref, place, filing, handler, at, answered_again)
+			self.second_round(rng, ref, place, filing, handler, at, answered=not left_unanswered)
 
 	def reject(self, rng, ref, place, filing):
 		at = self.after(filing.at, rng.uniform(0.05, 0.5) * filing.targets.response_hours)
@@ -572,7 +570,7 @@ class Planner:
 		grid_worker = place.grid_workers[filing.grid]
 		return grid_worker if handler != grid_worker else place.worker
 
-	def second_round(self, rng, ref, place, filing, handler, reopened, answered: bool = True):
+	def second_round(self, rng, ref, place, filing, handler, reopened, *, answered: bool):
 		"""Not solved: dispatched again within the next working hours, resolved, and this time solved,
 		or not yet answered."""
 		grid_worker = place.grid_workers[filing.grid]
